@@ -1,0 +1,193 @@
+/**
+ * Every JSON shape on the wire, for HTTP bodies and WebSocket frames. `docs/protocol.md` is the
+ * normative description; these types are its machine-readable half.
+ */
+import type { ErrorCode } from './errors.js';
+
+/** Login session states. See the state machine in `docs/protocol.md`. */
+export type SessionState = 'pending' | 'scanned' | 'confirmed' | 'redeemed' | 'rejected' | 'cancelled' | 'expired';
+
+/** Every state, in state-machine order. */
+export const SESSION_STATES: readonly SessionState[] = [
+  'pending',
+  'scanned',
+  'confirmed',
+  'redeemed',
+  'rejected',
+  'cancelled',
+  'expired',
+];
+
+/** States a session never leaves. */
+export const TERMINAL_STATES: readonly SessionState[] = ['redeemed', 'rejected', 'cancelled', 'expired'];
+
+/**
+ * True for a state the session never leaves.
+ *
+ * @example
+ * isTerminalState('expired') // true
+ */
+export function isTerminalState(state: SessionState): boolean {
+  return TERMINAL_STATES.includes(state);
+}
+
+/** Why a session was rejected, when the browser may know it. */
+export type RejectReason = 'user' | 'code-mismatch' | 'proximity' | 'scan-conflict' | 'signature-invalid';
+
+// ───────────────────────────── browser ⇄ server ─────────────────────────────
+
+/** `POST {base}/sessions` response (201). The only time `browserSecret` is sent. */
+export interface CreateSessionResponse {
+  sessionId: string;
+  /** Keep in memory only; required to subscribe, poll, cancel and redeem. Never put it in a URL. */
+  browserSecret: string;
+  /** Text to encode in the QR code. */
+  qrPayload: string;
+  /** When the session expires, ms since the epoch (server clock). */
+  expiresAt: number;
+  /** Server clock when the response was made, ms since the epoch, for countdowns on skewed clients. */
+  serverTime: number;
+  /** Session version (starts at 1). */
+  version: number;
+}
+
+/**
+ * A snapshot of a session as the browser sees it: pushed on every change over WebSocket, and the
+ * answer of the long-poll. Carries no personal data and never a secret.
+ */
+export interface StatusSnapshot {
+  sessionId: string;
+  state: SessionState;
+  /** Monotonically increasing; drop any snapshot whose version is not greater than the last one seen. */
+  version: number;
+  /** ms since the epoch (server clock). */
+  expiresAt: number;
+  /** Server clock when the snapshot was made. */
+  serverTime: number;
+  /** Number-matching code for the browser to show, present while `scanned` when number matching is on. */
+  code?: string;
+  /** Why the session was rejected (state `rejected` only). */
+  reason?: RejectReason;
+}
+
+/** First frame a browser sends on the WebSocket, within the auth deadline. */
+export interface AuthFrame {
+  type: 'auth';
+  sessionId: string;
+  browserSecret: string;
+}
+
+/** Frames the browser may send. Anything else closes the socket with `INVALID_REQUEST` (4400). */
+export type ClientFrame = AuthFrame;
+
+/** Server frame carrying a snapshot. The first one after `auth` is the current state. */
+export interface StateFrame extends StatusSnapshot {
+  type: 'state';
+}
+
+/** Server frame sent just before the server closes the socket for an error. */
+export interface ErrorFrame {
+  type: 'error';
+  error: { code: ErrorCode; message: string };
+}
+
+/** Frames the server sends. */
+export type ServerFrame = StateFrame | ErrorFrame;
+
+// ──────────────────────────────── app ⇄ server ────────────────────────────────
+
+/** The signature part of every signed app request. */
+export interface SignedBody {
+  deviceId: string;
+  /** Device clock, ms since the epoch; must be within the server's skew window. */
+  timestamp: number;
+  /** base64url Ed25519 signature over the canonical message. */
+  signature: string;
+}
+
+/** `POST {base}/sessions/:id/scan` body. */
+export type ScanBody = SignedBody;
+
+/** `POST {base}/sessions/:id/confirm` body. */
+export interface ConfirmBody extends SignedBody {
+  /** Number-matching code, when the login request says `codeRequired`. */
+  code?: string;
+}
+
+/** `POST {base}/sessions/:id/reject` body. */
+export type RejectBody = SignedBody;
+
+/** Who is asking to sign in: computed by the server from the creating browser's request. */
+export interface RequesterContext {
+  /** Client IP of the browser (proxy headers only when trusted). */
+  ip: string;
+  /** Raw User-Agent (truncated). */
+  userAgent: string;
+  /** Parsed browser, e.g. `Chrome 131`; `''` when unknown. */
+  browser: string;
+  /** Parsed operating system, e.g. `Windows 10`; `''` when unknown. */
+  os: string;
+  /** The page's Origin header at creation, or `''`. */
+  origin: string;
+  /** Where the browser is, from the host's `describeRequester` hook, e.g. `Berlin, DE`. */
+  place?: string;
+  /** When the session was created, ms since the epoch. */
+  createdAt: number;
+}
+
+/** Whether the phone and the browser appear to be near each other. */
+export interface ProximitySignal {
+  /** Same IPv4 /24 or IPv6 /64. */
+  sameNetwork: boolean;
+  /** Both places known and equal (from the host hook); `undefined` when either is unknown. */
+  samePlace?: boolean;
+  /** Coarse distance judgement: `near` (same network or place), `far` (places differ), `unknown`. */
+  distance: 'near' | 'far' | 'unknown';
+  /** The server's proximity policy; with `warn`, apps should stress the context on a `far` request. */
+  policy: 'off' | 'warn' | 'deny';
+}
+
+/** `POST {base}/sessions/:id/scan` response: everything the confirm screen shows. */
+export interface LoginRequest {
+  sessionId: string;
+  /** The site asking, the audience of the signatures. */
+  origin: string;
+  /** Single-use challenge to sign in confirm / reject. */
+  challenge: string;
+  requester: RequesterContext;
+  proximity: ProximitySignal;
+  /** Number matching is on: the user must type the code the browser shows. */
+  codeRequired: boolean;
+  /** ms since the epoch (server clock). */
+  expiresAt: number;
+  serverTime: number;
+  version: number;
+}
+
+/** `POST {base}/sessions/:id/confirm` and `/reject` response. */
+export interface DecisionResponse {
+  sessionId: string;
+  state: SessionState;
+  version: number;
+}
+
+/** `POST {base}/devices` body: the public key and a proof of possession (action `register`). */
+export interface RegisterDeviceBody {
+  /** base64url Ed25519 public key (32 bytes). */
+  publicKey: string;
+  /** Human label, e.g. "Ana's iPhone". At most 64 characters. */
+  label: string;
+  timestamp: number;
+  signature: string;
+}
+
+/** `POST {base}/devices` response (201). */
+export interface RegisterDeviceResponse {
+  deviceId: string;
+}
+
+/** `POST {base}/devices/:id/revoke` body (the device revokes itself, action `revoke`). */
+export interface RevokeDeviceBody {
+  timestamp: number;
+  signature: string;
+}

@@ -1,0 +1,102 @@
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeBase64Url, encodeBase64Url } from './base64url.js';
+import { QrLoginError } from './errors.js';
+import { canonicalBytes, canonicalMessage, type SignedFields } from './signing.js';
+import { SIGNING_TEST_VECTOR as V } from './test-vectors.js';
+
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+describe('canonical signed message', () => {
+  it('reproduces the published test vector byte for byte', () => {
+    expect(canonicalMessage(V.fields)).toBe(V.message);
+    const priv = createPrivateKey({
+      key: Buffer.concat([PKCS8_PREFIX, Buffer.from(V.seedHex, 'hex')]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    const pub = createPublicKey(priv).export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length);
+    expect(encodeBase64Url(pub)).toBe(V.publicKey);
+    expect(encodeBase64Url(sign(null, canonicalBytes(V.fields), priv))).toBe(V.signature);
+    const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pub]), format: 'der', type: 'spki' });
+    expect(verify(null, canonicalBytes(V.fields), key, Buffer.from(decodeBase64Url(V.signature)!))).toBe(true);
+  });
+
+  it('changes when any one bound field changes', () => {
+    const variants: Partial<SignedFields>[] = [
+      { action: 'reject', code: undefined },
+      { audience: 'https://example.org' },
+      { sessionId: 'X1StGXR8_Z5jdHi6B-myT0' },
+      { challenge: 'R2hhbGxlbmdlLWZvci10aGUtdGVzdC12ZWN0b3ItMDE' },
+      { deviceId: 'xev1StGXR8_Z5jdHi6B-my' },
+      { timestamp: V.fields.timestamp + 1 },
+      { code: '43' },
+    ];
+    for (const change of variants) {
+      expect(canonicalMessage({ ...V.fields, ...change } as SignedFields)).not.toBe(V.message);
+    }
+  });
+
+  it('refuses fields that do not belong to the action or have the wrong format', () => {
+    const bad: Partial<SignedFields>[] = [
+      { audience: 'https://example.com/' },
+      { audience: 'https://EXAMPLE.com' },
+      { audience: 'https://example.com\naction:scan' },
+      { sessionId: 'short' },
+      { challenge: undefined },
+      { publicKey: V.publicKey },
+      { timestamp: 1.5 },
+      { timestamp: -1 },
+      { code: '4' },
+      { action: 'scan' },
+    ];
+    for (const change of bad) {
+      expect(() => canonicalMessage({ ...V.fields, ...change } as SignedFields)).toThrow(QrLoginError);
+    }
+  });
+
+  it('never produces two messages from different field tuples (property)', () => {
+    const id = (n: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${n}}$`));
+    const fields = fc.record({
+      sessionId: id(22),
+      challenge: id(43),
+      deviceId: id(22),
+      timestamp: fc.nat(),
+      code: fc.option(fc.stringMatching(/^[0-9]{2}$/), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fields, fields, (a, b) => {
+        const ma = canonicalMessage({ action: 'confirm', audience: 'https://example.com', ...a });
+        const mb = canonicalMessage({ action: 'confirm', audience: 'https://example.com', ...b });
+        const same =
+          a.sessionId === b.sessionId &&
+          a.challenge === b.challenge &&
+          a.deviceId === b.deviceId &&
+          a.timestamp === b.timestamp &&
+          (a.code ?? '') === (b.code ?? '');
+        expect(ma === mb).toBe(same);
+      }),
+    );
+  });
+});
+
+describe('base64url', () => {
+  it('round-trips any bytes and matches Node', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const text = encodeBase64Url(bytes);
+        expect(text).toBe(Buffer.from(bytes).toString('base64url'));
+        expect(decodeBase64Url(text)).toEqual(bytes);
+      }),
+    );
+  });
+
+  it('refuses non-canonical text', () => {
+    expect(decodeBase64Url('__9')).toBeNull(); // trailing bits set
+    expect(decodeBase64Url('a')).toBeNull();
+    expect(decodeBase64Url('ab+/')).toBeNull();
+    expect(decodeBase64Url('ab==')).toBeNull();
+  });
+});

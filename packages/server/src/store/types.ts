@@ -1,0 +1,127 @@
+/**
+ * The storage seams of the server: where sessions, devices and rate-limit counters live, and how
+ * changes reach every instance. Small on purpose: each backend (memory here, Redis in
+ * `@qrlogin/redis`, a host's own database) implements a handful of methods, checked by one
+ * conformance suite per interface.
+ */
+import type { RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
+
+/** A value or a promise of it: memory backends answer synchronously, network ones asynchronously. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** Everything the server knows about a login session. Stored whole; changed only by compare-and-set. */
+export interface SessionRecord {
+  /** Public id (in the QR). */
+  id: string;
+  /** Hex SHA-256 of the browser secret; the secret itself is never stored. */
+  secretHash: string;
+  state: SessionState;
+  /** Starts at 1 and grows by exactly 1 with every write. */
+  version: number;
+  createdAt: number;
+  /** ms since the epoch; a non-terminal session past this instant is expired. */
+  expiresAt: number;
+  updatedAt: number;
+  /** The creating browser's context, shown on the phone. */
+  requester: RequesterContext;
+  /** Device that scanned (and locked) the session. */
+  deviceId?: string;
+  /** Owner of that device: the user who will be signed in. */
+  userId?: string;
+  /** Single-use challenge issued at scan, signed by confirm / reject. */
+  challenge?: string;
+  /** Number-matching code issued at scan (when on). */
+  code?: string;
+  /** Phone's IP at scan, for audit. */
+  scanIp?: string;
+  /** Why the session was rejected. */
+  rejectReason?: RejectReason;
+}
+
+/**
+ * Where sessions and rate-limit counters live. Every state change goes through
+ * {@link SessionStore.compareAndSet}, so two instances racing on one session produce exactly one
+ * outcome.
+ *
+ * @example
+ * const store = memoryStore() satisfies SessionStore;
+ */
+export interface SessionStore {
+  /**
+   * Inserts a new record. Returns `false` (and writes nothing) when the id already exists.
+   * The store may forget the record at `retainUntil` (ms since the epoch).
+   */
+  create(record: SessionRecord, retainUntil: number): Awaitable<boolean>;
+  /** The stored record, or `null` when there is none (never created, or forgotten). */
+  get(id: string): Awaitable<SessionRecord | null>;
+  /**
+   * Atomically replaces the record with `next` if and only if the stored record exists and its
+   * version equals `expectedVersion`. Returns whether it wrote. The caller guarantees
+   * `next.version === expectedVersion + 1` and `next.id` names the record.
+   */
+  compareAndSet(next: SessionRecord, expectedVersion: number, retainUntil: number): Awaitable<boolean>;
+  /**
+   * Counts one hit against `key` in a fixed window of `windowMs` starting at the key's first hit,
+   * and returns the count so far and when the window resets (ms since the epoch). Backs the rate
+   * limits, so limits hold across instances that share the store.
+   */
+  hit(key: string, windowMs: number): Awaitable<{ count: number; resetAt: number }>;
+  /** Releases timers / connections the store owns. */
+  close?(): Awaitable<void>;
+}
+
+/** A device key registered to a user. */
+export interface DeviceRecord {
+  id: string;
+  userId: string;
+  /** base64url Ed25519 public key (32 bytes). */
+  publicKey: string;
+  label: string;
+  createdAt: number;
+  /** Set once the device is revoked; a revoked device can do nothing. */
+  revokedAt?: number;
+}
+
+/**
+ * Where registered devices live. Hosts usually back it with their own database.
+ *
+ * @example
+ * const devices = memoryDeviceStore() satisfies DeviceStore;
+ */
+export interface DeviceStore {
+  /** Inserts a device. Returns `false` (writing nothing) when the id or the public key is taken. */
+  add(record: DeviceRecord): Awaitable<boolean>;
+  get(id: string): Awaitable<DeviceRecord | null>;
+  /** Marks the device revoked at `at`. Returns `false` when there is no such device. Idempotent. */
+  revoke(id: string, at: number): Awaitable<boolean>;
+  /** Every device of a user, revoked ones included. */
+  listByUser(userId: string): Awaitable<DeviceRecord[]>;
+  close?(): Awaitable<void>;
+}
+
+/** Receives snapshots of one session. */
+export type SnapshotListener = (snapshot: StatusSnapshot) => void;
+
+/**
+ * Carries session snapshots from the instance that changed a session to every instance holding a
+ * browser waiting on it. Delivery is best-effort (pub/sub may drop messages while disconnected);
+ * the server makes that harmless by re-sending snapshots whenever {@link EventBus.onResync} fires.
+ *
+ * @example
+ * const bus = memoryBus() satisfies EventBus;
+ */
+export interface EventBus {
+  publish(snapshot: StatusSnapshot): Awaitable<void>;
+  /**
+   * Calls `listener` with every snapshot published for `sessionId` from now on, until the returned
+   * function is called. Several listeners may subscribe to one session.
+   */
+  subscribe(sessionId: string, listener: SnapshotListener): Awaitable<() => Awaitable<void>>;
+  /**
+   * Registers a callback for "messages may have been lost" (e.g. after a reconnect); the server
+   * then re-reads and re-sends the snapshot of every session it is watching. Returns an unregister
+   * function.
+   */
+  onResync?(listener: () => void): () => void;
+  close?(): Awaitable<void>;
+}

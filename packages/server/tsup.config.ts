@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: { resolve: ['@qrlogin/protocol'] },
+  clean: true,
+  target: 'node20',
+  // The protocol package is private: bundle it so the published package is self-contained.
+  noExternal: ['@qrlogin/protocol'],
+});
