@@ -1,0 +1,27 @@
+/**
+ * The memory backends against the store and bus conformance suites, on a fake clock so retention
+ * and rate-limit windows pass in no time.
+ */
+import { fakeClock } from '../../test/conformance/clock.js';
+import { testDeviceStore } from '../../test/conformance/device-store.js';
+import { testEventBus } from '../../test/conformance/event-bus.js';
+import { testSessionStore } from '../../test/conformance/session-store.js';
+import { memoryBus } from './memory-bus.js';
+import { memoryDeviceStore } from './memory-device-store.js';
+import { memoryStore } from './memory-store.js';
+
+testSessionStore('memoryStore', async () => {
+  const clock = fakeClock();
+  const store = memoryStore({ now: clock.now });
+  return { store, clock, cleanup: async () => store.close?.() };
+});
+
+testDeviceStore('memoryDeviceStore', async () => {
+  const devices = memoryDeviceStore();
+  return { devices, cleanup: async () => devices.close?.() };
+});
+
+testEventBus('memoryBus', async () => {
+  const bus = memoryBus();
+  return { bus, cleanup: async () => bus.close?.() };
+});
