@@ -1,0 +1,134 @@
+/**
+ * The phone side of a QR login: read a code, fetch the login request it stands for, and sign the
+ * user's answer.
+ */
+import {
+  isDeviceId,
+  parseQrPayload,
+  QrLoginError,
+  type QrPayload,
+  type RevokeDeviceBody,
+  ROUTES,
+  type ScanBody,
+} from '@qrlogin/protocol';
+import { type BeforeSign, createSigner, type KeySource } from './create-signer.js';
+import type { DeviceKeys } from './device-keys.js';
+import type { KeyStore } from './key-store.js';
+import { createLoginRequest, type LoginRequest } from './login-request.js';
+import type { FetchLike } from './platform.js';
+import { postJson } from './post-json.js';
+import { resolveBaseUrl } from './resolve-base-url.js';
+
+/** Options of {@link createQrLoginApp}. Give exactly one of `keys` and `keyStore`. */
+export interface QrLoginAppOptions {
+  /**
+   * Where qrlogin is mounted on the host, e.g. `https://example.com/qrlogin`. Its origin is the
+   * audience of every signature, and only QR codes for this exact origin and path are accepted.
+   */
+  baseUrl: string;
+  /** The id {@link registerDevice} returned for this device. */
+  deviceId: string;
+  /** The device key pair, held in memory. */
+  keys?: DeviceKeys;
+  /**
+   * Where the device seed is stored; read for every signature, so the key is in memory only while
+   * signing. Preferred over `keys` in apps.
+   */
+  keyStore?: KeyStore;
+  /** @default `globalThis.fetch`, looked up at call time */
+  fetch?: FetchLike;
+  /** Device clock in ms since the epoch, for signed timestamps. @default Date.now */
+  now?: () => number;
+  /** Gate (biometric / passcode) awaited before every signature. @default undefined */
+  beforeSign?: BeforeSign;
+}
+
+/** The app-side client returned by {@link createQrLoginApp}. */
+export interface QrLoginApp {
+  /** The server's origin, e.g. `https://example.com`. */
+  readonly origin: string;
+  /** `origin + basePath`, e.g. `https://example.com/qrlogin`. */
+  readonly baseUrl: string;
+  readonly deviceId: string;
+  /**
+   * Reads a scanned QR text without any network call. Throws `INVALID_QR` for anything that is not
+   * a qrlogin code of a known version, and `FOREIGN_QR` for a code of another site (or of another
+   * mount path on this one) — show that as "this code is not for <app>", never offer to continue.
+   */
+  parse(qrText: string): QrPayload;
+  /**
+   * Scans a code: checks it like {@link QrLoginApp.parse}, then sends the signed scan, which locks
+   * the session to this device, and returns the {@link LoginRequest} for the confirm screen.
+   * Errors: `INVALID_QR`, `FOREIGN_QR` (both before any network call), `SESSION_NOT_FOUND`,
+   * `SESSION_EXPIRED`, `ALREADY_SCANNED` (another device got there first), `DEVICE_REVOKED`,
+   * `DEVICE_NOT_FOUND`, `PROXIMITY_DENIED`, `TIMESTAMP_SKEW`, `RATE_LIMITED`, `NETWORK_ERROR`.
+   */
+  scan(qrText: string): Promise<LoginRequest>;
+  /**
+   * Revokes this device on the server (signed by its own key); it can do nothing afterwards. With
+   * a `keyStore`, the seed is then deleted from it too, since the key is useless from now on.
+   */
+  revoke(): Promise<void>;
+}
+
+/**
+ * Creates the phone-side client.
+ *
+ * @example
+ * import * as SecureStore from 'expo-secure-store';
+ * const app = createQrLoginApp({
+ *   baseUrl: 'https://example.com/qrlogin',
+ *   deviceId,
+ *   keyStore: expoSecureStoreKeyStore(SecureStore),
+ * });
+ * const request = await app.scan(scannedText);
+ * // … show request.requester, request.proximity, then:
+ * await request.confirm();
+ */
+export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
+  const { origin, basePath, href } = resolveBaseUrl(options.baseUrl);
+  const { deviceId, keys, keyStore, fetch, beforeSign } = options;
+  if (!isDeviceId(deviceId)) throw new TypeError('deviceId must be the id registerDevice() returned');
+  if ((keys === undefined) === (keyStore === undefined)) throw new TypeError('give exactly one of keys and keyStore');
+  if (keys !== undefined && typeof keys.publicKey !== 'string') throw new TypeError('keys must be device keys');
+  if (keyStore !== undefined && typeof keyStore.getSeed !== 'function')
+    throw new TypeError('keyStore must be a KeyStore');
+  if (fetch !== undefined && typeof fetch !== 'function') throw new TypeError('fetch must be a function');
+  if (beforeSign !== undefined && typeof beforeSign !== 'function')
+    throw new TypeError('beforeSign must be a function');
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new TypeError('now must be a function returning ms since the epoch');
+  const source: KeySource = keys ? { keys } : { keyStore: keyStore as KeyStore };
+  const sign = createSigner(source, beforeSign);
+
+  const parse = (qrText: string): QrPayload => {
+    const payload = parseQrPayload(qrText);
+    if (payload.origin !== origin || payload.basePath !== basePath) {
+      // Naming the other site helps the user see why; it is public (it was printed in the QR).
+      throw new QrLoginError('FOREIGN_QR', `this code belongs to ${payload.origin}${payload.basePath}, not ${href}`);
+    }
+    return payload;
+  };
+
+  return Object.freeze({
+    origin,
+    baseUrl: href,
+    deviceId,
+    parse,
+    async scan(qrText: string): Promise<LoginRequest> {
+      const { sessionId } = parse(qrText);
+      const timestamp = Math.floor(now());
+      const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
+      const body: ScanBody = { deviceId, timestamp, signature };
+      const answer = await postJson(href + ROUTES.scan(sessionId), body, { fetch });
+      return createLoginRequest(answer, sessionId, { href, audience: origin, deviceId, sign, fetch, now });
+    },
+    async revoke(): Promise<void> {
+      const timestamp = Math.floor(now());
+      const signature = await sign({ action: 'revoke', audience: origin, deviceId, timestamp });
+      const body: RevokeDeviceBody = { timestamp, signature };
+      await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+      if (keyStore) await keyStore.deleteSeed();
+    },
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * The login request a scan returns: everything the confirm screen shows, plus the two answers the
+ * user can give. Built from the server's scan response after checking its shape, so the screen
+ * never renders half a request.
+ */
+import {
+  type DecisionResponse,
+  isChallenge,
+  isCode,
+  type LoginRequest as LoginRequestBody,
+  QrLoginError,
+  ROUTES,
+  SESSION_STATES,
+} from '@qrlogin/protocol';
+import type { Signer } from './create-signer.js';
+import type { FetchLike } from './platform.js';
+import { postJson } from './post-json.js';
+
+/**
+ * A scanned login request: the server's {@link LoginRequestBody} (site origin, requester browser /
+ * OS / IP / place / time, proximity, expiry, whether a code must be typed) plus `confirm` and
+ * `reject`. Show `requester` and `proximity` to the user before they decide.
+ *
+ * @example
+ * const request = await app.scan(qrText);
+ * showConfirmScreen({
+ *   site: request.origin,
+ *   device: `${request.requester.browser} on ${request.requester.os}`,
+ *   where: request.requester.place ?? request.requester.ip,
+ *   sameNetwork: request.proximity.sameNetwork,
+ *   askForCode: request.codeRequired,
+ * });
+ * await request.confirm({ code: typedCode });
+ */
+export interface LoginRequest extends Readonly<LoginRequestBody> {
+  /**
+   * `expiresAt` moved onto the device clock (via the server's `serverTime`), for a countdown that
+   * is right even when the phone's clock is not.
+   */
+  readonly localExpiresAt: number;
+  /**
+   * Approves the login. Pass the two digits the browser shows when `codeRequired` is true; a wrong
+   * code rejects the session on the server (`CODE_MISMATCH`). Errors: `CODE_REQUIRED` (no code,
+   * checked before any network call), `SESSION_EXPIRED`, `INVALID_STATE` (already answered),
+   * `DEVICE_REVOKED`, `CODE_MISMATCH`, `PROXIMITY_DENIED`, `NETWORK_ERROR`.
+   */
+  confirm(input?: { code?: string }): Promise<DecisionResponse>;
+  /** Refuses the login; the waiting page learns at once. Errors as for `confirm`. */
+  reject(): Promise<DecisionResponse>;
+}
+
+/** What a login request needs from the app that scanned it. */
+export interface LoginRequestContext {
+  /** `origin + basePath`. */
+  href: string;
+  /** The app's origin, the audience of the signatures. */
+  audience: string;
+  deviceId: string;
+  sign: Signer;
+  fetch: FetchLike | undefined;
+  now: () => number;
+}
+
+function malformed(what: string): QrLoginError {
+  return new QrLoginError('INTERNAL_ERROR', `the server's scan response is malformed: ${what}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * Checks the scan response: right session, right site, a usable challenge, the context fields the
+ * confirm screen relies on. Throws `INTERNAL_ERROR` naming the first bad field.
+ */
+function checkBody(answer: unknown, sessionId: string, audience: string): LoginRequestBody {
+  if (!isObject(answer)) throw malformed('not an object');
+  if (answer.sessionId !== sessionId) throw malformed('sessionId does not match the scanned code');
+  if (answer.origin !== audience) throw malformed('origin is not this app’s server');
+  if (!isChallenge(answer.challenge)) throw malformed('challenge');
+  if (typeof answer.codeRequired !== 'boolean') throw malformed('codeRequired');
+  if (!isTime(answer.expiresAt) || !isTime(answer.serverTime) || !isTime(answer.version)) {
+    throw malformed('expiresAt / serverTime / version');
+  }
+  const requester = answer.requester;
+  if (
+    !isObject(requester) ||
+    !['ip', 'userAgent', 'browser', 'os', 'origin'].every((key) => typeof requester[key] === 'string') ||
+    !isTime(requester.createdAt) ||
+    (requester.place !== undefined && typeof requester.place !== 'string')
+  ) {
+    throw malformed('requester');
+  }
+  const proximity = answer.proximity;
+  if (!isObject(proximity) || typeof proximity.sameNetwork !== 'boolean') throw malformed('proximity');
+  return answer as unknown as LoginRequestBody;
+}
+
+function checkDecision(answer: unknown, sessionId: string): DecisionResponse {
+  const decision = answer as Partial<DecisionResponse> | undefined;
+  if (
+    !isObject(decision) ||
+    decision.sessionId !== sessionId ||
+    !SESSION_STATES.includes(decision.state as DecisionResponse['state']) ||
+    !isTime(decision.version)
+  ) {
+    throw new QrLoginError('INTERNAL_ERROR', 'the server answered the decision with a malformed body');
+  }
+  return decision as DecisionResponse;
+}
+
+/**
+ * Builds the {@link LoginRequest} for a scan response (used by {@link createQrLoginApp}; not part of
+ * the package's public surface).
+ *
+ * @example
+ * const request = createLoginRequest(await postJson(scanUrl, body), sessionId, context);
+ */
+export function createLoginRequest(answer: unknown, sessionId: string, context: LoginRequestContext): LoginRequest {
+  const body = checkBody(answer, sessionId, context.audience);
+  const receivedAt = context.now();
+  // One decision at a time: a double tap must not send confirm twice, or confirm and reject at once.
+  let inFlight = false;
+
+  const decide = async (action: 'confirm' | 'reject', code: string | undefined): Promise<DecisionResponse> => {
+    if (inFlight) throw new QrLoginError('INVALID_STATE', 'an answer to this login request is already being sent');
+    inFlight = true;
+    try {
+      const timestamp = Math.floor(context.now());
+      const fields = {
+        action,
+        audience: context.audience,
+        sessionId,
+        challenge: body.challenge,
+        deviceId: context.deviceId,
+        timestamp,
+        ...(code === undefined ? {} : { code }),
+      };
+      const signature = await context.sign(fields);
+      const route = action === 'confirm' ? ROUTES.confirm(sessionId) : ROUTES.reject(sessionId);
+      const payload = { deviceId: context.deviceId, timestamp, signature, ...(code === undefined ? {} : { code }) };
+      return checkDecision(await postJson(context.href + route, payload, { fetch: context.fetch }), sessionId);
+    } finally {
+      inFlight = false;
+    }
+  };
+
+  return Object.freeze({
+    ...body,
+    localExpiresAt: receivedAt + (body.expiresAt - body.serverTime),
+    confirm(input: { code?: string } = {}) {
+      let code: string | undefined;
+      if (body.codeRequired) {
+        code = typeof input.code === 'string' ? input.code.trim() : '';
+        if (code === '') {
+          return Promise.reject(new QrLoginError('CODE_REQUIRED', 'type the two-digit code the browser shows'));
+        }
+        if (!isCode(code)) {
+          return Promise.reject(new QrLoginError('CODE_REQUIRED', 'the code is the two digits the browser shows'));
+        }
+      }
+      return decide('confirm', code);
+    },
+    reject() {
+      return decide('reject', undefined);
+    },
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Device registration: binds a device public key to the user the host already knows, once, while
+ * the user is signed in to the host app.
+ */
+import { isDeviceId, QrLoginError, type RegisterDeviceBody, ROUTES } from '@qrlogin/protocol';
+import { type BeforeSign, createSigner } from './create-signer.js';
+import type { DeviceKeys } from './device-keys.js';
+import type { FetchLike } from './platform.js';
+import { postJson } from './post-json.js';
+import { resolveBaseUrl } from './resolve-base-url.js';
+
+/** Longest device label the server accepts. */
+export const MAX_LABEL_LENGTH = 64;
+
+/** Options of {@link registerDevice}. */
+export interface RegisterDeviceOptions {
+  /** Where qrlogin is mounted on the host, e.g. `https://example.com/qrlogin`. */
+  baseUrl: string;
+  /** The key pair to register (from {@link generateDeviceKeys} or {@link loadOrCreateDeviceKeys}). */
+  keys: DeviceKeys;
+  /** Name the user will recognise in a device list, e.g. "Ana's iPhone" (1–64 characters). */
+  label: string;
+  /**
+   * The host's own credentials for the signed-in user, e.g. `{ authorization: 'Bearer …' }`: the
+   * server's `authenticate` hook reads them to decide whose device this is.
+   * @default {}
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** @default `globalThis.fetch` */
+  fetch?: FetchLike;
+  /** Device clock in ms since the epoch, for the signed timestamp. @default Date.now */
+  now?: () => number;
+  /** Gate awaited before the proof-of-possession signature. @default undefined */
+  beforeSign?: BeforeSign;
+}
+
+/**
+ * Registers the device key with the server and returns its `deviceId` (store it next to the key;
+ * it is not secret). The request carries the host's auth headers and a signature over the public
+ * key (action `register`) proving the phone holds the private key.
+ *
+ * Errors (`QrLoginError` codes): `UNAUTHENTICATED` (the host did not recognise the headers),
+ * `DEVICE_EXISTS` (this key is already registered), `KEY_INVALID`, `RATE_LIMITED`, `NETWORK_ERROR`.
+ *
+ * @example
+ * const { keys } = await loadOrCreateDeviceKeys(keyStore);
+ * const { deviceId } = await registerDevice({
+ *   baseUrl: 'https://example.com/qrlogin',
+ *   keys,
+ *   label: 'Ana’s iPhone',
+ *   headers: { authorization: `Bearer ${sessionToken}` },
+ * });
+ */
+export async function registerDevice(options: RegisterDeviceOptions): Promise<{ deviceId: string }> {
+  const { origin, href } = resolveBaseUrl(options.baseUrl);
+  if (typeof options.label !== 'string' || options.label.trim() === '' || options.label.length > MAX_LABEL_LENGTH) {
+    throw new TypeError(`label must be a non-empty string of at most ${MAX_LABEL_LENGTH} characters`);
+  }
+  if (!options.keys || typeof options.keys.publicKey !== 'string') {
+    throw new TypeError('keys must be device keys from generateDeviceKeys() or loadOrCreateDeviceKeys()');
+  }
+  const sign = createSigner({ keys: options.keys }, options.beforeSign);
+  const timestamp = Math.floor((options.now ?? Date.now)());
+  const signature = await sign({ action: 'register', audience: origin, publicKey: options.keys.publicKey, timestamp });
+  const body: RegisterDeviceBody = { publicKey: options.keys.publicKey, label: options.label, timestamp, signature };
+  const answer = await postJson(href + ROUTES.devices, body, { fetch: options.fetch, headers: options.headers });
+  const deviceId = (answer as { deviceId?: unknown } | undefined)?.deviceId;
+  if (!isDeviceId(deviceId)) {
+    throw new QrLoginError('INTERNAL_ERROR', 'the server answered the registration without a valid deviceId');
+  }
+  return { deviceId };
+}

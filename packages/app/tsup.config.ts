@@ -1,0 +1,14 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: { resolve: ['@qrlogin/protocol'] },
+  clean: true,
+  // Metro and the React Native Babel preset take ES2020 syntax; they lower the rest for Hermes.
+  target: 'es2020',
+  platform: 'neutral',
+  // The protocol package is private: bundle it so the published package is self-contained.
+  noExternal: ['@qrlogin/protocol'],
+  external: ['tweetnacl'],
+});
