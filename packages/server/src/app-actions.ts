@@ -1,0 +1,213 @@
+/**
+ * What the phone can do to a session: scan it (lock it to the device and learn who is asking),
+ * then confirm or reject it. Every call is signed by a registered, active device key.
+ */
+import {
+  type ConfirmBody,
+  type DecisionResponse,
+  type LoginRequest,
+  type ProximitySignal,
+  QrLoginError,
+  type RejectBody,
+  type ScanBody,
+} from '@qrlogin/protocol';
+import { runHook } from './browser-actions.js';
+import { type Context, commit, loadSession } from './context.js';
+import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
+import { newChallenge, newMatchingCode } from './secrets.js';
+import { effectiveState, stateError } from './state-machine.js';
+import type { SessionRecord } from './store/types.js';
+import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
+
+/** The phone's request as the HTTP layer saw it. */
+export interface AppRequestInfo {
+  ip: string;
+  userAgent: string;
+}
+
+async function proximityOf(ctx: Context, record: SessionRecord, info: AppRequestInfo): Promise<ProximitySignal> {
+  const policy = ctx.options.proximity;
+  if (policy === 'off') return { sameNetwork: false, distance: 'unknown', policy };
+  const sameNetwork = networkOf(record.requester.ip) === networkOf(info.ip);
+  const hook = ctx.options.describeRequester;
+  const phonePlace = hook
+    ? (await runHook(ctx, 'describeRequester', () => hook(info.ip, info.userAgent)))?.place
+    : undefined;
+  const browserPlace = record.requester.place;
+  const samePlace = phonePlace && browserPlace ? phonePlace === browserPlace : undefined;
+  const distance = sameNetwork || samePlace === true ? 'near' : samePlace === false ? 'far' : 'unknown';
+  return samePlace === undefined ? { sameNetwork, distance, policy } : { sameNetwork, samePlace, distance, policy };
+}
+
+function loginRequest(ctx: Context, record: SessionRecord, proximity: ProximitySignal): LoginRequest {
+  return {
+    sessionId: record.id,
+    origin: ctx.options.origin,
+    challenge: record.challenge as string,
+    requester: record.requester,
+    proximity,
+    codeRequired: record.code !== undefined,
+    expiresAt: record.expiresAt,
+    serverTime: ctx.options.now(),
+    version: record.version,
+  };
+}
+
+/**
+ * Scans a session: verifies the device's signature, locks the session to the device and returns
+ * the login request for the confirm screen. The same device scanning again gets the same request;
+ * another device is refused (`ALREADY_SCANNED`) and reported as `scan-conflict`.
+ */
+export async function scanSession(
+  ctx: Context,
+  sessionId: string,
+  body: ScanBody,
+  info: AppRequestInfo,
+): Promise<LoginRequest> {
+  await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
+  const device = await activeDevice(ctx, body.deviceId);
+  await ctx.limit('scanPerDevice', device.id, info.ip);
+  checkTimestamp(ctx, body.timestamp);
+  await verifySignature(
+    ctx,
+    device.publicKey,
+    { action: 'scan', sessionId, deviceId: device.id, timestamp: body.timestamp },
+    body.signature,
+    { ip: info.ip, deviceId: device.id },
+  );
+  const record = await loadSession(ctx, sessionId);
+  const state = effectiveState(record, ctx.options.now());
+  if (state === 'scanned' && record.deviceId === device.id) {
+    return loginRequest(ctx, record, await proximityOf(ctx, record, info));
+  }
+  if (state === 'scanned') {
+    const at = ctx.options.now();
+    ctx.events.emit('scan-conflict', {
+      sessionId,
+      deviceId: device.id,
+      userId: device.userId,
+      lockedBy: record.deviceId as string,
+      ip: info.ip,
+      at,
+    });
+    if (ctx.options.scanConflict === 'cancel') {
+      await commit(ctx, sessionId, () => ({ to: 'cancelled' })).catch(() => {});
+    }
+    throw new QrLoginError('ALREADY_SCANNED', 'another device already scanned this session');
+  }
+  if (state !== 'pending') throw stateError('scan', state);
+
+  const proximity = await proximityOf(ctx, record, info);
+  if (proximity.policy === 'deny' && proximity.distance !== 'near') {
+    const next = await commit(ctx, sessionId, () => ({
+      to: 'rejected',
+      reason: 'proximity',
+      deviceId: device.id,
+      userId: device.userId,
+    }));
+    ctx.events.emit('rejected', {
+      sessionId,
+      deviceId: device.id,
+      userId: device.userId,
+      reason: 'proximity',
+      ip: info.ip,
+      at: next.updatedAt,
+    });
+    throw new QrLoginError('PROXIMITY_DENIED', 'the phone and the browser do not appear to be near each other');
+  }
+  const next = await commit(
+    ctx,
+    sessionId,
+    (current) => {
+      if (current.state === 'scanned' && current.deviceId !== device.id) {
+        throw new QrLoginError('ALREADY_SCANNED', 'another device already scanned this session');
+      }
+      return {
+        to: 'scanned',
+        deviceId: device.id,
+        userId: device.userId,
+        challenge: newChallenge(),
+        scanIp: info.ip,
+        ...(ctx.options.numberMatching ? { code: newMatchingCode() } : {}),
+      };
+    },
+    record,
+  );
+  ctx.events.emit('scanned', {
+    sessionId,
+    deviceId: device.id,
+    userId: device.userId,
+    sameNetwork: proximity.sameNetwork,
+    distance: proximity.distance,
+    ip: info.ip,
+    at: next.updatedAt,
+  });
+  return loginRequest(ctx, next, proximity);
+}
+
+/**
+ * Confirms or rejects a scanned session. The signature must come from the device that scanned
+ * (which belongs to the user being signed in) and cover the challenge issued at that scan; the
+ * challenge is spent by the state change, so a replayed body finds the session no longer scanned.
+ */
+export async function decideSession(
+  ctx: Context,
+  sessionId: string,
+  decision: 'confirm' | 'reject',
+  body: ConfirmBody | RejectBody,
+  info: AppRequestInfo,
+): Promise<DecisionResponse> {
+  await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
+  const device = await activeDevice(ctx, body.deviceId);
+  checkTimestamp(ctx, body.timestamp);
+  const record = await loadSession(ctx, sessionId);
+  const state = effectiveState(record, ctx.options.now());
+  if (state !== 'scanned') throw stateError(decision, state);
+  if (record.deviceId !== device.id || record.userId !== device.userId) {
+    throw new QrLoginError('DEVICE_FORBIDDEN', `only the device that scanned this session may ${decision} it`);
+  }
+  await ctx.limit('decidePerSession', sessionId, info.ip);
+  await ctx.limit('decidePerUser', device.userId, info.ip);
+  const code = 'code' in body ? body.code : undefined;
+  await verifySignature(
+    ctx,
+    device.publicKey,
+    {
+      action: decision,
+      sessionId,
+      challenge: record.challenge as string,
+      deviceId: device.id,
+      timestamp: body.timestamp,
+      ...(decision === 'confirm' && code !== undefined ? { code } : {}),
+    },
+    body.signature,
+    { ip: info.ip, deviceId: device.id },
+  );
+  const audit = { sessionId, deviceId: device.id, userId: device.userId, ip: info.ip };
+  let codeMismatch = false;
+  const next = await commit(
+    ctx,
+    sessionId,
+    (current) => {
+      // The signature covered this challenge; a newer scan (impossible today) must not reuse it.
+      if (current.challenge !== record.challenge) throw stateError(decision, current.state);
+      if (decision === 'reject') return { to: 'rejected', reason: 'user' };
+      if (current.code !== undefined) {
+        if (code === undefined) throw new QrLoginError('CODE_REQUIRED', 'type the code shown in the browser');
+        if (code !== current.code) {
+          codeMismatch = true;
+          return { to: 'rejected', reason: 'code-mismatch' };
+        }
+      }
+      return { to: 'confirmed' };
+    },
+    record,
+  );
+  if (next.state === 'confirmed') {
+    ctx.events.emit('confirmed', { ...audit, at: next.updatedAt });
+  } else {
+    ctx.events.emit('rejected', { ...audit, reason: next.rejectReason ?? 'user', at: next.updatedAt });
+  }
+  if (codeMismatch) throw new QrLoginError('CODE_MISMATCH', 'the code did not match; the sign-in was rejected');
+  return { sessionId, state: next.state, version: next.version };
+}

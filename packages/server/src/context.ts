@@ -1,0 +1,100 @@
+import { QrLoginError } from '@qrlogin/protocol';
+import type { Deadlines } from './deadlines.js';
+import type { QrLoginEmitter } from './events.js';
+import type { ResolvedOptions } from './options.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { SessionWatchers } from './session-watchers.js';
+import { applyTransition, effectiveState, retainUntil, snapshotOf, type Transition } from './state-machine.js';
+import type { SessionRecord } from './store/types.js';
+
+/** What every service function needs: resolved options, events, local watchers, limits. */
+export interface Context {
+  options: ResolvedOptions;
+  events: QrLoginEmitter;
+  watchers: SessionWatchers;
+  limit: RateLimiter;
+  /** Held long-polls, released by the sweep. */
+  polls: Deadlines;
+}
+
+/** Reads a session or fails with `SESSION_NOT_FOUND`. */
+export async function loadSession(ctx: Context, sessionId: string): Promise<SessionRecord> {
+  const record = await ctx.options.store.get(sessionId);
+  if (!record) throw new QrLoginError('SESSION_NOT_FOUND', 'no session has this id');
+  return record;
+}
+
+/**
+ * Sends a session's snapshot to this process's watchers at once (the fast path) and to every
+ * other instance over the bus. Watchers drop the duplicate by version.
+ */
+export async function publish(ctx: Context, record: SessionRecord): Promise<void> {
+  const snapshot = snapshotOf(record, ctx.options.now());
+  ctx.watchers.deliver(snapshot);
+  await ctx.options.bus.publish(snapshot);
+}
+
+/**
+ * Applies a transition with compare-and-set. `decide` sees the freshest record and returns the
+ * transition (or throws to refuse); when another writer wins the race, the record is re-read and
+ * `decide` asked again, so exactly one of several racing writers succeeds and the others get the
+ * error the new state calls for. A session found past its expiry is expired on the way.
+ */
+export async function commit(
+  ctx: Context,
+  sessionId: string,
+  decide: (record: SessionRecord) => Transition | Promise<Transition>,
+  first?: SessionRecord,
+): Promise<SessionRecord> {
+  let record = first ?? (await loadSession(ctx, sessionId));
+  // Every lost race means another writer advanced the version; a session has at most four writes.
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const now = ctx.options.now();
+    if (effectiveState(record, now) === 'expired' && record.state !== 'expired') {
+      await expireRecord(ctx, record);
+      record = await loadSession(ctx, sessionId);
+      continue;
+    }
+    const next = applyTransition(record, await decide(record), now);
+    if (await ctx.options.store.compareAndSet(next, record.version, retainUntil(next))) {
+      await publish(ctx, next);
+      return next;
+    }
+    record = await loadSession(ctx, sessionId);
+  }
+  throw new QrLoginError('INVALID_STATE', 'the session changed too often while this request was being handled');
+}
+
+/** Writes `expired` for a record past its time (once, by compare-and-set) and pushes it. */
+export async function expireRecord(ctx: Context, record: SessionRecord): Promise<void> {
+  const next = applyTransition(record, { to: 'expired' }, ctx.options.now());
+  if (await ctx.options.store.compareAndSet(next, record.version, retainUntil(next))) {
+    ctx.events.emit('expired', { sessionId: record.id, at: next.updatedAt });
+    await publish(ctx, next);
+  }
+}
+
+/**
+ * Called by the sweep for a watched session whose time ran out: expires it, or (when it already
+ * ended elsewhere and the bus lost the news) re-delivers its current snapshot.
+ */
+export async function expireIfDue(ctx: Context, sessionId: string): Promise<void> {
+  const record = await ctx.options.store.get(sessionId);
+  if (!record) return;
+  if (effectiveState(record, ctx.options.now()) === 'expired' && record.state !== 'expired') {
+    await expireRecord(ctx, record);
+  } else {
+    ctx.watchers.deliver(snapshotOf(record, ctx.options.now()));
+  }
+}
+
+/**
+ * Reads a session with its expiry written: a session found past its time is expired (once, by
+ * compare-and-set) before it is returned, so every snapshot a client sees carries a new version.
+ */
+export async function settledSession(ctx: Context, sessionId: string): Promise<SessionRecord> {
+  const record = await loadSession(ctx, sessionId);
+  if (effectiveState(record, ctx.options.now()) !== 'expired' || record.state === 'expired') return record;
+  await expireRecord(ctx, record);
+  return loadSession(ctx, sessionId);
+}

@@ -1,0 +1,169 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isSessionId, QrLoginError } from '@qrlogin/protocol';
+import { type Redemption, redeemSession } from './browser-actions.js';
+import { type Context, expireIfDue, loadSession } from './context.js';
+import { Deadlines } from './deadlines.js';
+import { type RegisterDeviceInput, registerDevice, revokeDevice } from './device-actions.js';
+import { createEmitter, type QrLoginEmitter } from './events.js';
+import { type FetchInfo, fromWebRequest, toWebResponse } from './http/fetch-adapter.js';
+import { errorResponse, handleRequest } from './http/handle-request.js';
+import { fromNodeRequest, sendNodeResponse } from './http/node-adapter.js';
+import { type QrLoginOptions, resolveOptions } from './options.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { SessionWatchers } from './session-watchers.js';
+import { effectiveState, snapshotOf } from './state-machine.js';
+import type { DeviceRecord } from './store/types.js';
+import { createSocketServer } from './ws/socket-server.js';
+
+/** A qrlogin instance: HTTP handlers, the WebSocket push, and the host-side functions. */
+export interface QrLogin {
+  /**
+   * Web `Request → Response` handler (Hono, Next.js route handlers, Bun, Deno …). Requests
+   * outside the base path get a `404 NOT_FOUND`.
+   */
+  fetch(request: Request, info?: FetchInfo): Promise<Response>;
+  /**
+   * node:http / Express / Connect handler. Requests outside the base path go to `next()` when
+   * given, else get a `404`.
+   */
+  node(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
+  /** Serves the WebSocket on `server`, at `{basePath}/ws`; other upgrade paths are left alone. */
+  attach(server: Server): void;
+  /** Takes an upgrade yourself; returns `false` for paths that are not qrlogin's. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Redeems a confirmed session once. Call it from your own login route, then issue your own session. */
+  redeem(input: { sessionId: string; browserSecret: string }): Promise<Redemption>;
+  /** Registers a device key for a user you have authenticated yourself. */
+  registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
+  /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
+  revokeDevice(deviceId: string): Promise<boolean>;
+  /** The current state of a session, as the browser would see it (for admin pages and tests). */
+  inspect(sessionId: string): Promise<{ state: string; version: number; userId?: string; deviceId?: string } | null>;
+  /** Audit events. */
+  readonly events: QrLoginEmitter;
+  /** Open WebSockets on this instance. */
+  readonly socketCount: number;
+  /** Graceful shutdown: 1001 to sockets, held polls answered, timers cleared, bus unsubscribed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a qrlogin instance on your own Node backend.
+ *
+ * @example
+ * import http from 'node:http';
+ * import { createQrLogin } from '@qrlogin/server';
+ *
+ * const qr = createQrLogin({
+ *   origin: 'https://example.com',
+ *   authenticate: async (request) => getUserFromCookie(request.headers.get('cookie')),
+ * });
+ * const server = http.createServer((req, res) => qr.node(req, res, () => myApp(req, res)));
+ * qr.attach(server);
+ * server.listen(3000);
+ *
+ * // in your own POST /login/qr route:
+ * const { userId } = await qr.redeem({ sessionId, browserSecret });
+ * startYourOwnSession(userId);
+ */
+export function createQrLogin(options: QrLoginOptions): QrLogin {
+  const resolved = resolveOptions(options);
+  const events = createEmitter();
+  const polls = new Deadlines();
+  const ctx: Context = {
+    options: resolved,
+    events,
+    polls,
+    limit: createRateLimiter(resolved.rateLimits, resolved.store, events, resolved.now),
+    // Assigned just below: the watchers call back into the context for expiry and resync.
+    watchers: undefined as unknown as SessionWatchers,
+  };
+  ctx.watchers = new SessionWatchers(
+    resolved.bus,
+    (sessionId) => expireIfDue(ctx, sessionId),
+    (ids) => {
+      for (const id of ids) {
+        Promise.resolve(resolved.store.get(id))
+          .then((record) => record && ctx.watchers.deliver(snapshotOf(record, resolved.now())))
+          .catch(() => {});
+      }
+    },
+  );
+  const sockets = createSocketServer(ctx);
+  const attached = new Set<Server>();
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => sockets.handleUpgrade(req, socket, head);
+
+  // One sweep for the whole instance: expiry pushes, auth deadlines, long-poll holds.
+  const sweep = setInterval(() => {
+    const now = resolved.now();
+    ctx.watchers.sweep(now);
+    sockets.sweep(now);
+    polls.sweep(now);
+  }, 1000);
+  sweep.unref();
+
+  let closed = false;
+
+  return {
+    events,
+    get socketCount() {
+      return sockets.size;
+    },
+    async fetch(request, info) {
+      const core = fromWebRequest(request, info);
+      const response = await handleRequest(ctx, core);
+      return toWebResponse(
+        response ?? errorResponse(ctx, new QrLoginError('NOT_FOUND', 'no such qrlogin route'), 'fetch'),
+      );
+    },
+    node(req, res, next) {
+      const core = fromNodeRequest(req, res);
+      handleRequest(ctx, core).then(
+        (response) => {
+          if (response) sendNodeResponse(res, response);
+          else if (next) next();
+          else sendNodeResponse(res, errorResponse(ctx, new QrLoginError('NOT_FOUND', 'no such route'), 'node'));
+        },
+        (err) => sendNodeResponse(res, errorResponse(ctx, err, 'node')),
+      );
+    },
+    attach(server) {
+      if (attached.has(server)) return;
+      attached.add(server);
+      server.on('upgrade', onUpgrade);
+    },
+    handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
+    redeem: (input) => redeemSession(ctx, input),
+    registerDevice: (input) => registerDevice(ctx, input),
+    revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
+    async inspect(sessionId) {
+      if (!isSessionId(sessionId)) return null;
+      const record = await loadSession(ctx, sessionId).catch((err) => {
+        if (err instanceof QrLoginError && err.code === 'SESSION_NOT_FOUND') return null;
+        throw err;
+      });
+      if (!record) return null;
+      return {
+        state: effectiveState(record, resolved.now()),
+        version: record.version,
+        ...(record.userId ? { userId: record.userId } : {}),
+        ...(record.deviceId ? { deviceId: record.deviceId } : {}),
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweep);
+      for (const server of attached) server.off('upgrade', onUpgrade);
+      polls.flush();
+      await sockets.close();
+      ctx.watchers.close();
+      // Only close what we created: a store or bus the host passed in is the host's to close.
+      if (!options.store) await resolved.store.close?.();
+      if (!options.devices) await resolved.devices.close?.();
+      if (!options.bus) await resolved.bus.close?.();
+      events.removeAllListeners();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Device registration and revocation: a device key becomes usable only when the host vouches for
+ * its user, and stops being usable the moment it is revoked.
+ */
+import {
+  decodeBase64Url,
+  isDeviceId,
+  QrLoginError,
+  type RegisterDeviceBody,
+  type RevokeDeviceBody,
+} from '@qrlogin/protocol';
+import type { Context } from './context.js';
+import { checkEd25519PublicKey } from './crypto/ed25519-public-key.js';
+import { rateLimitKeyOf } from './net/ip-group.js';
+import { newDeviceId } from './secrets.js';
+import type { DeviceRecord } from './store/types.js';
+import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
+
+/** Input of `qr.registerDevice()`. */
+export interface RegisterDeviceInput {
+  /** The host's user id the device acts for. */
+  userId: string;
+  /** base64url Ed25519 public key (32 bytes). */
+  publicKey: string;
+  /** Human label, e.g. "Ana's iPhone" (at most 64 characters). */
+  label: string;
+}
+
+function checkPublicKey(publicKey: unknown): asserts publicKey is string {
+  const bytes = typeof publicKey === 'string' ? decodeBase64Url(publicKey) : null;
+  const problem = bytes ? checkEd25519PublicKey(bytes) : 'wrong-length';
+  if (problem) throw new QrLoginError('KEY_INVALID', `the public key is not usable (${problem})`);
+}
+
+/** Registers a device for a user the host has already authenticated. */
+export async function registerDevice(ctx: Context, input: RegisterDeviceInput, ip = 'server'): Promise<DeviceRecord> {
+  if (typeof input?.userId !== 'string' || input.userId.length === 0 || input.userId.length > 256) {
+    throw new QrLoginError('INVALID_REQUEST', 'userId must be a non-empty string of at most 256 characters');
+  }
+  if (typeof input.label !== 'string' || input.label.length > 64) {
+    throw new QrLoginError('INVALID_REQUEST', 'label must be a string of at most 64 characters');
+  }
+  checkPublicKey(input.publicKey);
+  const record: DeviceRecord = {
+    id: newDeviceId(),
+    userId: input.userId,
+    publicKey: input.publicKey,
+    label: input.label,
+    createdAt: ctx.options.now(),
+  };
+  if (!(await ctx.options.devices.add(record))) {
+    throw new QrLoginError('DEVICE_EXISTS', 'this public key is already registered');
+  }
+  ctx.events.emit('device-registered', {
+    deviceId: record.id,
+    userId: record.userId,
+    label: record.label,
+    ip,
+    at: record.createdAt,
+  });
+  return record;
+}
+
+/**
+ * `POST /devices`: the host's `authenticate` hook names the user; the body proves possession of
+ * the private key by signing a `register` message that binds the key, the audience and the time.
+ */
+export async function registerDeviceFromApp(
+  ctx: Context,
+  body: RegisterDeviceBody,
+  userId: string,
+  ip: string,
+): Promise<DeviceRecord> {
+  await ctx.limit('registerDevice', rateLimitKeyOf(ip), ip);
+  checkPublicKey(body.publicKey);
+  checkTimestamp(ctx, body.timestamp);
+  await verifySignature(
+    ctx,
+    body.publicKey,
+    { action: 'register', publicKey: body.publicKey, timestamp: body.timestamp },
+    body.signature,
+    {
+      ip,
+      deviceId: '',
+    },
+  );
+  return registerDevice(ctx, { userId, publicKey: body.publicKey, label: body.label }, ip);
+}
+
+/** Revokes a device (host side). Returns `false` when there is no such device. */
+export async function revokeDevice(ctx: Context, deviceId: string, by: 'host' | 'device' = 'host'): Promise<boolean> {
+  if (!isDeviceId(deviceId)) return false;
+  const device = await ctx.options.devices.get(deviceId);
+  if (!device) return false;
+  const at = ctx.options.now();
+  await ctx.options.devices.revoke(deviceId, at);
+  ctx.events.emit('device-revoked', { deviceId, userId: device.userId, by, at });
+  return true;
+}
+
+/** `POST /devices/:id/revoke`: a device revokes itself (e.g. on sign-out), signing action `revoke`. */
+export async function revokeDeviceFromApp(
+  ctx: Context,
+  deviceId: string,
+  body: RevokeDeviceBody,
+  ip: string,
+): Promise<void> {
+  await ctx.limit('appPerIp', rateLimitKeyOf(ip), ip);
+  const device = await activeDevice(ctx, deviceId);
+  checkTimestamp(ctx, body.timestamp);
+  await verifySignature(
+    ctx,
+    device.publicKey,
+    { action: 'revoke', deviceId, timestamp: body.timestamp },
+    body.signature,
+    {
+      ip,
+      deviceId,
+    },
+  );
+  await revokeDevice(ctx, deviceId, 'device');
+}

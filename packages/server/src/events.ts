@@ -1,0 +1,54 @@
+import type { ErrorCode, RejectReason, RequesterContext } from '@qrlogin/protocol';
+import EventEmitter from 'eventemitter3';
+
+/** Fields common to audit events. Never a secret, key, signature or challenge. */
+interface Audit {
+  sessionId: string;
+  /** IP of the caller that caused the event (browser or phone). */
+  ip: string;
+  at: number;
+}
+
+/**
+ * Every audit event `qr.events` emits, with its payload: one per state transition and one per
+ * refusal. Suitable for logs and metrics.
+ */
+export interface QrLoginEvents {
+  created: [Audit & { userAgent: string; origin: string }];
+  scanned: [Audit & { deviceId: string; userId: string; sameNetwork: boolean; distance: string }];
+  confirmed: [Audit & { deviceId: string; userId: string }];
+  rejected: [Audit & { deviceId?: string; userId?: string; reason: RejectReason }];
+  cancelled: [Audit];
+  expired: [Omit<Audit, 'ip'>];
+  redeemed: [Audit & { deviceId: string; userId: string; requester: RequesterContext }];
+  /** A second device tried to scan a session another device had locked. */
+  'scan-conflict': [Audit & { deviceId: string; userId: string; lockedBy: string }];
+  /** A signed request whose signature did not verify. */
+  'signature-invalid': [Partial<Audit> & { ip: string; at: number; deviceId: string; action: string }];
+  /** A request refused by a rate limit. */
+  'rate-limited': [{ rule: string; key: string; ip: string; at: number }];
+  /** Any refused request or frame (4xx / close code), with its error code. */
+  refused: [
+    {
+      action: string;
+      code: ErrorCode;
+      ip: string;
+      at: number;
+      sessionId?: string;
+      deviceId?: string;
+      userId?: string;
+    },
+  ];
+  'device-registered': [{ deviceId: string; userId: string; label: string; ip: string; at: number }];
+  'device-revoked': [{ deviceId: string; userId: string; by: 'host' | 'device'; at: number }];
+  /** A host hook (`describeRequester`, `onLogin`) threw; the flow continued without it. */
+  'hook-error': [{ hook: string; error: unknown }];
+  /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
+  'internal-error': [{ action: string; error: unknown }];
+}
+
+/** The typed emitter behind `qr.events`. */
+export type QrLoginEmitter = EventEmitter<QrLoginEvents>;
+
+/** @internal */
+export const createEmitter = (): QrLoginEmitter => new EventEmitter<QrLoginEvents>();

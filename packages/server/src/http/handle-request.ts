@@ -1,0 +1,196 @@
+/**
+ * The HTTP core: routes a framework-free request to the services and turns every outcome, good
+ * or bad, into one JSON response. Adapters (fetch, node:http, Express, Fastify, Hono) only
+ * translate to and from {@link CoreRequest} / {@link CoreResponse}.
+ */
+import {
+  type ErrorCode,
+  isDeviceId,
+  isQrLoginError,
+  isSessionId,
+  QR_PAYLOAD_VERSION,
+  QrLoginError,
+  type StatusSnapshot,
+} from '@qrlogin/protocol';
+import { decideSession, scanSession } from '../app-actions.js';
+import { authorizeBrowser, cancelSession, createSession, currentSnapshot } from '../browser-actions.js';
+import { type Context, settledSession } from '../context.js';
+import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js';
+import { clientIp } from '../net/client-ip.js';
+import { rateLimitKeyOf } from '../net/ip-group.js';
+import { LANDING_PAGE_HTML } from './landing-page.js';
+import { waitForChange } from './long-poll.js';
+import type { CoreRequest, CoreResponse } from './types.js';
+import {
+  parseConfirmBody,
+  parseCreateBody,
+  parseJsonObject,
+  parseRegisterBody,
+  parseRejectBody,
+  parseRevokeBody,
+  parseScanBody,
+} from './validate-body.js';
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+function json(status: number, body: unknown): CoreResponse {
+  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+}
+
+/** The response for an error; unexpected errors become a bare `INTERNAL_ERROR`. */
+export function errorResponse(ctx: Context, err: unknown, action: string): CoreResponse {
+  const error = isQrLoginError(err) ? err : new QrLoginError('INTERNAL_ERROR');
+  if (!isQrLoginError(err) || error.code === 'STORE_UNAVAILABLE')
+    ctx.events.emit('internal-error', { action, error: err });
+  const response = json(error.status, error.toJSON());
+  if (error.retryAfterSeconds !== undefined) response.headers['retry-after'] = String(error.retryAfterSeconds);
+  if (error.code === 'STORE_UNAVAILABLE') response.headers['retry-after'] = '1';
+  return response;
+}
+
+async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
+  const type = request.header('content-type') ?? '';
+  const text = await request.readBody(limit);
+  if (text.length > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new QrLoginError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+  }
+  return parseJsonObject(text);
+}
+
+function bearer(request: CoreRequest): string {
+  const value = request.header('authorization') ?? '';
+  const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(value);
+  if (!match) throw new QrLoginError('INVALID_SECRET', 'send the browser secret as "Authorization: Bearer <secret>"');
+  return match[1] as string;
+}
+
+function methodNotAllowed(allow: string): never {
+  throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
+}
+
+/**
+ * Handles a request under the base path; returns `null` for paths outside it so adapters can pass
+ * them on to the host's own routes.
+ */
+export async function handleRequest(ctx: Context, request: CoreRequest): Promise<CoreResponse | null> {
+  const { basePath, maxBodyBytes, trustProxy } = ctx.options;
+  if (request.path !== basePath && !request.path.startsWith(`${basePath}/`)) return null;
+  const path = request.path.slice(basePath.length);
+  const ip = clientIp(request.remoteAddress, request.header('x-forwarded-for'), trustProxy);
+  const info = { ip, userAgent: request.header('user-agent') ?? '' };
+  const method = request.method.toUpperCase();
+  const segments = path.split('/').slice(1);
+  const action = `${method} ${segments[0] ?? ''}${segments[2] ? `/${segments[2]}` : ''}`;
+  try {
+    const response = await route(ctx, request, method, segments, info, maxBodyBytes);
+    return response;
+  } catch (err) {
+    const response = errorResponse(ctx, err, action);
+    const allow = (err as { allow?: string }).allow;
+    if (allow) response.headers.allow = allow;
+    if (isQrLoginError(err)) {
+      const sessionId = segments[0] === 'sessions' && isSessionId(segments[1]) ? segments[1] : undefined;
+      ctx.events.emit('refused', {
+        action,
+        code: err.code as ErrorCode,
+        ip,
+        at: ctx.options.now(),
+        ...(sessionId ? { sessionId } : {}),
+      });
+    }
+    return response;
+  }
+}
+
+async function route(
+  ctx: Context,
+  request: CoreRequest,
+  method: string,
+  segments: string[],
+  info: { ip: string; userAgent: string },
+  maxBodyBytes: number,
+): Promise<CoreResponse> {
+  const [resource, id, verb, ...rest] = segments;
+  if (rest.length > 0) throw new QrLoginError('NOT_FOUND', 'no such qrlogin route');
+
+  if (resource === 'sessions' && id === undefined) {
+    if (method !== 'POST') methodNotAllowed('POST');
+    parseCreateBody(await readJson(request, maxBodyBytes));
+    const created = await createSession(ctx, { ...info, origin: request.header('origin') ?? '' });
+    return json(201, created);
+  }
+
+  if (resource === 'sessions' && id !== undefined) {
+    if (!isSessionId(id)) throw new QrLoginError('SESSION_NOT_FOUND', 'no session has this id');
+    if (verb === undefined) {
+      if (method === 'GET') return json(200, await poll(ctx, request, id, info.ip));
+      if (method === 'DELETE') {
+        return json(200, await cancelSession(ctx, { sessionId: id, browserSecret: bearer(request), ip: info.ip }));
+      }
+      methodNotAllowed('GET, DELETE');
+    }
+    if (verb === 'scan' || verb === 'confirm' || verb === 'reject') {
+      if (method !== 'POST') methodNotAllowed('POST');
+      const body = await readJson(request, maxBodyBytes);
+      if (verb === 'scan') return json(200, await scanSession(ctx, id, parseScanBody(body), info));
+      const parsed = verb === 'confirm' ? parseConfirmBody(body) : parseRejectBody(body);
+      return json(200, await decideSession(ctx, id, verb, parsed, info));
+    }
+  }
+
+  if (resource === 'devices' && id === undefined) {
+    if (method !== 'POST') methodNotAllowed('POST');
+    const body = parseRegisterBody(await readJson(request, maxBodyBytes));
+    const authenticate = ctx.options.authenticate;
+    const user = authenticate ? await authenticate(request.toRequest()) : null;
+    if (!user || typeof user.userId !== 'string' || user.userId === '') {
+      throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site before registering a device');
+    }
+    const device = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
+    return json(201, { deviceId: device.id });
+  }
+
+  if (resource === 'devices' && id !== undefined && verb === 'revoke') {
+    if (method !== 'POST') methodNotAllowed('POST');
+    if (!isDeviceId(id)) throw new QrLoginError('DEVICE_NOT_FOUND', 'no device has this id');
+    await revokeDeviceFromApp(ctx, id, parseRevokeBody(await readJson(request, maxBodyBytes)), info.ip);
+    return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+  }
+
+  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined && isSessionId(verb)) {
+    if (method !== 'GET' && method !== 'HEAD') methodNotAllowed('GET');
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'",
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      },
+      body: LANDING_PAGE_HTML,
+    };
+  }
+
+  throw new QrLoginError('NOT_FOUND', 'no such qrlogin route');
+}
+
+/** `GET /sessions/:id?after=N`: the snapshot now, or once its version passes N (held up to `longPollSeconds`). */
+async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: string): Promise<StatusSnapshot> {
+  await ctx.limit('poll', rateLimitKeyOf(ip), ip);
+  const afterText = new URLSearchParams(request.query).get('after');
+  let after: number | undefined;
+  if (afterText !== null) {
+    if (!/^[0-9]{1,9}$/.test(afterText)) throw new QrLoginError('INVALID_REQUEST', 'after must be a version number');
+    after = Number(afterText);
+  }
+  await authorizeBrowser(ctx, sessionId, bearer(request));
+  const record = await settledSession(ctx, sessionId);
+  const snapshot = currentSnapshot(ctx, record);
+  if (after === undefined || snapshot.version > after) return snapshot;
+  return waitForChange(ctx, record, after, request.signal);
+}

@@ -1,0 +1,95 @@
+/**
+ * Strict shape checks for every JSON body: exact key sets, exact formats. Anything else is
+ * `INVALID_REQUEST` before it reaches a service, so malformed input cannot change state.
+ */
+import {
+  type ConfirmBody,
+  isCode,
+  isDeviceId,
+  isPublicKeyText,
+  isSignatureText,
+  QrLoginError,
+  type RegisterDeviceBody,
+  type RevokeDeviceBody,
+  type ScanBody,
+} from '@qrlogin/protocol';
+
+type Json = Record<string, unknown>;
+
+/** Parses a JSON object body; `''` counts as `{}`. */
+export function parseJsonObject(text: string): Json {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new QrLoginError('INVALID_REQUEST', 'the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new QrLoginError('INVALID_REQUEST', 'the body must be a JSON object');
+  }
+  return value as Json;
+}
+
+function onlyKeys(body: Json, required: readonly string[], optional: readonly string[] = []): void {
+  for (const key of required) {
+    if (!(key in body)) throw new QrLoginError('INVALID_REQUEST', `missing field "${key}"`);
+  }
+  for (const key of Object.keys(body)) {
+    if (!required.includes(key) && !optional.includes(key)) {
+      throw new QrLoginError('INVALID_REQUEST', `unexpected field "${key.slice(0, 40)}"`);
+    }
+  }
+}
+
+function field(ok: boolean, name: string, expected: string): void {
+  if (!ok) throw new QrLoginError('INVALID_REQUEST', `field "${name}" must be ${expected}`);
+}
+
+function timestampOk(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Validates a `POST /sessions` body: empty or `{}`. */
+export function parseCreateBody(body: Json): void {
+  onlyKeys(body, []);
+}
+
+/** Validates a scan body. */
+export function parseScanBody(body: Json): ScanBody {
+  onlyKeys(body, ['deviceId', 'timestamp', 'signature']);
+  field(isDeviceId(body.deviceId), 'deviceId', 'a device id');
+  field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  return body as unknown as ScanBody;
+}
+
+/** Validates a confirm body (`code` optional). */
+export function parseConfirmBody(body: Json): ConfirmBody {
+  const { code, ...rest } = body;
+  const signed = parseScanBody(rest);
+  if (code === undefined) return signed;
+  field(isCode(code), 'code', 'two digits');
+  return { ...signed, code: code as string };
+}
+
+/** Validates a reject body. */
+export const parseRejectBody: (body: Json) => ScanBody = parseScanBody;
+
+/** Validates a device registration body. */
+export function parseRegisterBody(body: Json): RegisterDeviceBody {
+  onlyKeys(body, ['publicKey', 'label', 'timestamp', 'signature']);
+  field(isPublicKeyText(body.publicKey), 'publicKey', 'a 43-character base64url Ed25519 public key');
+  field(typeof body.label === 'string' && body.label.length <= 64, 'label', 'a string of at most 64 characters');
+  field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  return body as unknown as RegisterDeviceBody;
+}
+
+/** Validates a device self-revocation body. */
+export function parseRevokeBody(body: Json): RevokeDeviceBody {
+  onlyKeys(body, ['timestamp', 'signature']);
+  field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  return body as unknown as RevokeDeviceBody;
+}

@@ -1,0 +1,50 @@
+/**
+ * @module @qrlogin/server
+ *
+ * Scan-to-log-in for your own Node backend: `createQrLogin()` gives you the HTTP handlers
+ * (`fetch` for Web runtimes, `node` for node:http / Express / Connect), the WebSocket push
+ * (`attach`), and `redeem()` for your own login route. Sessions, devices and the cross-instance
+ * bus are pluggable; the in-memory defaults run one process, `@qrlogin/redis` runs many.
+ *
+ * @example
+ * import { createQrLogin } from '@qrlogin/server';
+ * const qr = createQrLogin({ origin: 'https://example.com' });
+ */
+
+export type {
+  CreateSessionResponse,
+  LoginRequest,
+  ProximitySignal,
+  RejectReason,
+  RequesterContext,
+  SessionState,
+  StatusSnapshot,
+} from '@qrlogin/protocol';
+export {
+  ERROR_TABLE,
+  type ErrorBody,
+  type ErrorCode,
+  httpStatusOf,
+  isQrLoginError,
+  QrLoginError,
+  wsCloseCodeOf,
+} from '@qrlogin/protocol';
+export type { Redemption } from './browser-actions.js';
+export { createQrLogin, type QrLogin } from './create-qr-login.js';
+export type { RegisterDeviceInput } from './device-actions.js';
+export type { QrLoginEmitter, QrLoginEvents } from './events.js';
+export type { FetchInfo } from './http/fetch-adapter.js';
+export type { TrustProxy } from './net/client-ip.js';
+export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
+export { memoryBus } from './store/memory-bus.js';
+export { memoryDeviceStore } from './store/memory-device-store.js';
+export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
+export type {
+  Awaitable,
+  DeviceRecord,
+  DeviceStore,
+  EventBus,
+  SessionRecord,
+  SessionStore,
+  SnapshotListener,
+} from './store/types.js';

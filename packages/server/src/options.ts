@@ -1,0 +1,229 @@
+import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
+import type { QrLoginEvents } from './events.js';
+import type { TrustProxy } from './net/client-ip.js';
+import { memoryBus } from './store/memory-bus.js';
+import { memoryDeviceStore } from './store/memory-device-store.js';
+import { memoryStore } from './store/memory-store.js';
+import type { Awaitable, DeviceStore, EventBus, SessionStore } from './store/types.js';
+
+/** One fixed-window rate limit: at most `limit` hits per `windowSeconds`. */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Every rate limit, per client IP (IPv6 grouped by /64) unless named otherwise. */
+export interface RateLimits {
+  /** `POST /sessions` per IP. @default { limit: 30, windowSeconds: 60 } */
+  createSession: RateLimit;
+  /** Long-poll requests per IP. @default { limit: 600, windowSeconds: 60 } */
+  poll: RateLimit;
+  /** WebSocket upgrades per IP. @default { limit: 120, windowSeconds: 60 } */
+  socketConnect: RateLimit;
+  /** Scans per device. @default { limit: 30, windowSeconds: 60 } */
+  scanPerDevice: RateLimit;
+  /** Confirm / reject attempts per session. @default { limit: 10, windowSeconds: 300 } */
+  decidePerSession: RateLimit;
+  /** Confirm / reject attempts per user. @default { limit: 60, windowSeconds: 60 } */
+  decidePerUser: RateLimit;
+  /** Signed app requests (scan, confirm, reject, revoke) per IP. @default { limit: 300, windowSeconds: 60 } */
+  appPerIp: RateLimit;
+  /** Device registrations per IP. @default { limit: 10, windowSeconds: 60 } */
+  registerDevice: RateLimit;
+}
+
+/** What the host's `describeRequester` hook may add to the requester context. */
+export interface RequesterDescription {
+  /** Human place, e.g. `Berlin, DE`. Compared between phone and browser for proximity. */
+  place?: string;
+}
+
+/** Options of {@link createQrLogin}. */
+export interface QrLoginOptions {
+  /**
+   * The site's origin, e.g. `https://example.com`: the audience of every device signature and the
+   * base of the QR URL. Required.
+   */
+  origin: string;
+  /** Where the routes are mounted. @default '/qrlogin' */
+  basePath?: string;
+  /** Session store. @default memoryStore() */
+  store?: SessionStore;
+  /** Device store. @default memoryDeviceStore() */
+  devices?: DeviceStore;
+  /** Cross-instance event bus. @default memoryBus() */
+  bus?: EventBus;
+  /**
+   * Host authentication for `POST {basePath}/devices`: resolve the signed-in user from the
+   * request (cookie, bearer token …), or `null`. Without it, devices can only be registered from
+   * server code with `qr.registerDevice()`.
+   * @default undefined
+   */
+  authenticate?: (request: Request) => Awaitable<{ userId: string } | null>;
+  /**
+   * Page origins allowed to open the WebSocket and create sessions, compared exactly.
+   * @default [origin]
+   */
+  allowedOrigins?: readonly string[];
+  /** Session lifetime. @default 120 */
+  sessionTtlSeconds?: number;
+  /** Require the phone to type a two-digit code shown in the browser. @default false */
+  numberMatching?: boolean;
+  /**
+   * What to do when the phone and the browser do not appear to be near each other:
+   * `off` computes nothing, `warn` tells the app (`proximity.distance`), `deny` refuses the scan and
+   * rejects the session.
+   * @default 'warn'
+   */
+  proximity?: 'off' | 'warn' | 'deny';
+  /** What a second device scanning a locked session does: `refuse` it, or also `cancel` the session. @default 'refuse' */
+  scanConflict?: 'refuse' | 'cancel';
+  /** Allowed difference between device and server clocks. @default 60 */
+  clockSkewSeconds?: number;
+  /** Reverse proxies to trust for `X-Forwarded-For` (see {@link TrustProxy}). @default false */
+  trustProxy?: TrustProxy;
+  /** Rate limits; `false` turns them all off (tests, benchmarks). @default see {@link RateLimits} */
+  rateLimits?: Partial<RateLimits> | false;
+  /** Adds a place to the requester context, e.g. from a GeoIP database. @default undefined */
+  describeRequester?: (ip: string, userAgent: string) => Awaitable<RequesterDescription>;
+  /**
+   * Called after a successful `redeem()`, for "new sign-in on Chrome / Windows near Berlin"
+   * notifications to the user's other devices. Errors are reported on `events` as `hook-error`.
+   * @default undefined
+   */
+  onLogin?: (login: QrLoginEvents['redeemed'][0]) => Awaitable<void>;
+  /** WebSocket limits. */
+  socket?: Partial<SocketOptions>;
+  /** Longest a long-poll is held. @default 25 */
+  longPollSeconds?: number;
+  /** Largest JSON body accepted. @default 4096 */
+  maxBodyBytes?: number;
+  /** Clock, ms since the epoch (tests). @default Date.now */
+  now?: () => number;
+}
+
+/** WebSocket limits. */
+export interface SocketOptions {
+  /** Largest frame accepted; the auth frame is ~120 bytes. @default 1024 */
+  maxPayloadBytes: number;
+  /** Deadline for the `auth` frame. @default 5 */
+  authTimeoutSeconds: number;
+  /** Ping interval; a socket that misses one pong is terminated. @default 30 */
+  heartbeatSeconds: number;
+  /** Open sockets per client IP (IPv6 /64). @default 50 */
+  maxPerIp: number;
+  /** Open sockets in all. @default 100000 */
+  maxTotal: number;
+}
+
+const DEFAULT_RATE_LIMITS: RateLimits = {
+  createSession: { limit: 30, windowSeconds: 60 },
+  poll: { limit: 600, windowSeconds: 60 },
+  socketConnect: { limit: 120, windowSeconds: 60 },
+  scanPerDevice: { limit: 30, windowSeconds: 60 },
+  decidePerSession: { limit: 10, windowSeconds: 300 },
+  decidePerUser: { limit: 60, windowSeconds: 60 },
+  appPerIp: { limit: 300, windowSeconds: 60 },
+  registerDevice: { limit: 10, windowSeconds: 60 },
+};
+
+const DEFAULT_SOCKET: SocketOptions = {
+  maxPayloadBytes: 1024,
+  authTimeoutSeconds: 5,
+  heartbeatSeconds: 30,
+  maxPerIp: 50,
+  maxTotal: 100_000,
+};
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions
+  extends Required<
+    Omit<QrLoginOptions, 'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins'>
+  > {
+  authenticate: QrLoginOptions['authenticate'];
+  describeRequester: QrLoginOptions['describeRequester'];
+  onLogin: QrLoginOptions['onLogin'];
+  allowedOrigins: ReadonlySet<string>;
+  rateLimits: RateLimits | false;
+  socket: SocketOptions;
+}
+
+function positive(name: string, value: number, integer = true): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new TypeError(
+      `createQrLogin: option "${name}" must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw new TypeError(`createQrLogin: option "${name}" must be one of ${allowed.join(', ')}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Applies defaults and validates every option once, at construction. Never mutates `options`. */
+export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new TypeError('createQrLogin: options object is required');
+  if (!isCanonicalOrigin(options.origin)) {
+    throw new TypeError(
+      `createQrLogin: option "origin" must be a lower-case origin like "https://example.com" (no path, no trailing slash), got ${JSON.stringify(options.origin)}`,
+    );
+  }
+  const basePath = options.basePath ?? DEFAULT_BASE_PATH;
+  if (basePath !== '' && !/^(\/[A-Za-z0-9\-._~]+)+$/.test(basePath)) {
+    throw new TypeError(
+      `createQrLogin: option "basePath" must look like "/qrlogin" (no trailing slash), got ${JSON.stringify(basePath)}`,
+    );
+  }
+  const allowedOrigins = options.allowedOrigins ?? [options.origin];
+  for (const origin of allowedOrigins) {
+    if (!isCanonicalOrigin(origin)) {
+      throw new TypeError(
+        `createQrLogin: option "allowedOrigins" holds ${JSON.stringify(origin)}, which is not a canonical origin`,
+      );
+    }
+  }
+  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`createQrLogin: option "${name}" must be a function`);
+    }
+  }
+  if (options.trustProxy !== undefined && options.trustProxy !== false) positive('trustProxy', options.trustProxy);
+  let rateLimits: RateLimits | false = false;
+  if (options.rateLimits !== false) {
+    rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+    for (const [name, rule] of Object.entries(rateLimits)) {
+      positive(`rateLimits.${name}.limit`, rule.limit);
+      positive(`rateLimits.${name}.windowSeconds`, rule.windowSeconds, false);
+    }
+  }
+  const socket = { ...DEFAULT_SOCKET, ...options.socket };
+  for (const [name, value] of Object.entries(socket))
+    positive(`socket.${name}`, value, name !== 'authTimeoutSeconds' && name !== 'heartbeatSeconds');
+
+  return {
+    origin: options.origin,
+    basePath,
+    store: options.store ?? memoryStore({ now: options.now }),
+    devices: options.devices ?? memoryDeviceStore(),
+    bus: options.bus ?? memoryBus(),
+    authenticate: options.authenticate,
+    allowedOrigins: new Set(allowedOrigins),
+    sessionTtlSeconds: positive('sessionTtlSeconds', options.sessionTtlSeconds ?? 120, false),
+    numberMatching: options.numberMatching ?? false,
+    proximity: oneOf('proximity', options.proximity ?? 'warn', ['off', 'warn', 'deny']),
+    scanConflict: oneOf('scanConflict', options.scanConflict ?? 'refuse', ['refuse', 'cancel']),
+    clockSkewSeconds: positive('clockSkewSeconds', options.clockSkewSeconds ?? 60, false),
+    trustProxy: options.trustProxy ?? false,
+    rateLimits,
+    describeRequester: options.describeRequester,
+    onLogin: options.onLogin,
+    socket,
+    longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
+    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,105 @@
+import { ExpiryWheel } from './expiry-wheel.js';
+import type { SessionRecord, SessionStore } from './types.js';
+
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Clock, ms since the epoch. Tests may pass a fake one.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * How often expired records and counters are dropped.
+   * @default 1000
+   */
+  sweepIntervalMs?: number;
+}
+
+interface Entry<T> {
+  value: T;
+  retainUntil: number;
+}
+
+/**
+ * The in-memory {@link SessionStore}: the default, right for one process (`pnpm demo`, small
+ * sites, tests). Records are copied in and out, so callers can never change stored state by
+ * mutating an object. Expired records and counters are dropped by one sweep a second (timer
+ * `unref`'d, so it never keeps a process alive).
+ *
+ * @example
+ * import { createQrLogin, memoryStore } from '@qrlogin/server';
+ * const qr = createQrLogin({ origin: 'https://example.com', store: memoryStore() });
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { readonly size: number } {
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, Entry<SessionRecord>>();
+  const counters = new Map<string, { count: number; resetAt: number }>();
+  const wheel = new ExpiryWheel();
+  const counterWheel = new ExpiryWheel();
+
+  const live = (id: string): Entry<SessionRecord> | undefined => {
+    const entry = sessions.get(id);
+    if (entry && entry.retainUntil <= now()) {
+      sessions.delete(id);
+      return undefined;
+    }
+    return entry;
+  };
+  const sweep = () => {
+    const t = now();
+    wheel.sweep(t, (id) => {
+      const entry = sessions.get(id);
+      if (!entry) return;
+      if (entry.retainUntil <= t) sessions.delete(id);
+      else wheel.add(id, entry.retainUntil);
+    });
+    counterWheel.sweep(t, (key) => {
+      const counter = counters.get(key);
+      if (counter && counter.resetAt <= t) counters.delete(key);
+    });
+  };
+  const timer = setInterval(sweep, options.sweepIntervalMs ?? 1000);
+  timer.unref?.();
+
+  return {
+    get size() {
+      return sessions.size;
+    },
+    create(record, retainUntil) {
+      if (live(record.id)) return false;
+      sessions.set(record.id, { value: structuredClone(record), retainUntil });
+      wheel.add(record.id, retainUntil);
+      return true;
+    },
+    get(id) {
+      const entry = live(id);
+      return entry ? structuredClone(entry.value) : null;
+    },
+    compareAndSet(next, expectedVersion, retainUntil) {
+      const entry = live(next.id);
+      if (!entry || entry.value.version !== expectedVersion) return false;
+      if (retainUntil !== entry.retainUntil) wheel.add(next.id, retainUntil);
+      entry.value = structuredClone(next);
+      entry.retainUntil = retainUntil;
+      return true;
+    },
+    hit(key, windowMs) {
+      const t = now();
+      let counter = counters.get(key);
+      if (!counter || counter.resetAt <= t) {
+        counter = { count: 0, resetAt: t + windowMs };
+        counters.set(key, counter);
+        counterWheel.add(key, counter.resetAt);
+      }
+      counter.count += 1;
+      return { count: counter.count, resetAt: counter.resetAt };
+    },
+    close() {
+      clearInterval(timer);
+      sessions.clear();
+      counters.clear();
+      wheel.clear();
+      counterWheel.clear();
+    },
+  } satisfies SessionStore & { readonly size: number };
+}

@@ -1,0 +1,206 @@
+/**
+ * Test helpers: a real qrlogin instance on a real HTTP server (port 0), a phone that signs with a
+ * real Ed25519 key, and a browser that listens on a real WebSocket.
+ */
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type CreateSessionResponse,
+  canonicalBytes,
+  encodeBase64Url,
+  type LoginRequest,
+  type ServerFrame,
+  type SignedFields,
+} from '@qrlogin/protocol';
+import WebSocket from 'ws';
+import { createQrLogin, type QrLogin, type QrLoginOptions } from '../src/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field.
+export type Body = any;
+
+export interface TestServer {
+  qr: QrLogin;
+  server: http.Server;
+  /** `http://127.0.0.1:PORT` — also the qrlogin origin. */
+  origin: string;
+  /** `${origin}/qrlogin` */
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Starts qrlogin on a real server on port 0; the origin is only known after listen, so options come as a function. */
+export async function startServer(options: Partial<QrLoginOptions> = {}): Promise<TestServer> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const qr = createQrLogin({ origin, rateLimits: false, ...options });
+  server.on('request', (req, res) => qr.node(req, res));
+  qr.attach(server);
+  return {
+    qr,
+    server,
+    origin,
+    base: `${origin}${options.basePath ?? '/qrlogin'}`,
+    async close() {
+      await qr.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** POSTs JSON and returns status and parsed body. */
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Body };
+}
+
+export async function createSession(
+  t: TestServer,
+  headers: Record<string, string> = {},
+): Promise<CreateSessionResponse> {
+  const res = await post(`${t.base}/sessions`, {}, headers);
+  if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
+  return res.body as CreateSessionResponse;
+}
+
+/** A phone with a real Ed25519 key pair. */
+export interface TestDevice {
+  deviceId: string;
+  userId: string;
+  publicKey: string;
+  privateKey: KeyObject;
+  /** Signs canonical bytes for the test server's audience. */
+  sign(fields: Omit<SignedFields, 'audience'>, audience?: string): string;
+  scan(sessionId: string, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
+  confirm(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
+  reject(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
+}
+
+export function newKeyPair(): { publicKey: string; privateKey: KeyObject } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
+  return { publicKey: encodeBase64Url(raw), privateKey };
+}
+
+export function signWith(privateKey: KeyObject, fields: SignedFields): string {
+  return encodeBase64Url(sign(null, canonicalBytes(fields), privateKey));
+}
+
+export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDevice> {
+  const { publicKey, privateKey } = newKeyPair();
+  const record = await t.qr.registerDevice({ userId, publicKey, label: `${userId}'s phone` });
+  const device: TestDevice = {
+    deviceId: record.id,
+    userId,
+    publicKey,
+    privateKey,
+    sign: (fields, audience = t.origin) => signWith(privateKey, { ...fields, audience } as SignedFields),
+    async scan(sessionId, overrides = {}) {
+      const timestamp = Date.now();
+      const body = {
+        deviceId: record.id,
+        timestamp,
+        signature: device.sign({ action: 'scan', sessionId, deviceId: record.id, timestamp }),
+        ...overrides,
+      };
+      return post(`${t.base}/sessions/${sessionId}/scan`, body);
+    },
+    async confirm(request, overrides = {}) {
+      const timestamp = Date.now();
+      const code = overrides.code as string | undefined;
+      const body = {
+        deviceId: record.id,
+        timestamp,
+        signature: device.sign({
+          action: 'confirm',
+          sessionId: request.sessionId,
+          challenge: request.challenge,
+          deviceId: record.id,
+          timestamp,
+          ...(code !== undefined ? { code } : {}),
+        }),
+        ...overrides,
+      };
+      return post(`${t.base}/sessions/${request.sessionId}/confirm`, body);
+    },
+    async reject(request, overrides = {}) {
+      const timestamp = Date.now();
+      const body = {
+        deviceId: record.id,
+        timestamp,
+        signature: device.sign({
+          action: 'reject',
+          sessionId: request.sessionId,
+          challenge: request.challenge,
+          deviceId: record.id,
+          timestamp,
+        }),
+        ...overrides,
+      };
+      return post(`${t.base}/sessions/${request.sessionId}/reject`, body);
+    },
+  };
+  return device;
+}
+
+/** A browser socket that records every frame and how it closed. */
+export interface TestSocket {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  closed: Promise<{ code: number; reason: string }>;
+  /** Resolves with the first state frame matching `state` (already received or future). */
+  waitFor(state: string): Promise<ServerFrame>;
+}
+
+export function openSocket(t: TestServer, origin: string | undefined = t.origin): Promise<TestSocket> {
+  const url = `${t.base.replace(/^http/, 'ws')}/ws`;
+  const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  const frames: ServerFrame[] = [];
+  const waiters: { state: string; resolve: (f: ServerFrame) => void }[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as ServerFrame;
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (frame.type === 'state' && frame.state === w.state) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  return new Promise((resolve, reject) => {
+    ws.once('open', () =>
+      resolve({
+        ws,
+        frames,
+        closed,
+        waitFor(state) {
+          const seen = frames.find((f) => f.type === 'state' && f.state === state);
+          if (seen) return Promise.resolve(seen);
+          return new Promise((res) => waiters.push({ state, resolve: res }));
+        },
+      }),
+    );
+    ws.once('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error('upgrade refused'), { status: res.statusCode })),
+    );
+    ws.once('error', reject);
+  });
+}
+
+/** Opens a socket and authenticates it for `session`. */
+export async function subscribe(t: TestServer, session: CreateSessionResponse): Promise<TestSocket> {
+  const socket = await openSocket(t);
+  socket.ws.send(JSON.stringify({ type: 'auth', sessionId: session.sessionId, browserSecret: session.browserSecret }));
+  await socket.waitFor('pending');
+  return socket;
+}
