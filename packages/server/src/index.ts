@@ -36,7 +36,7 @@ export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
 export type { TrustProxy } from './net/client-ip.js';
 export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
-export { memoryBus } from './store/memory-bus.js';
+export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
