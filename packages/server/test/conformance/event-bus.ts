@@ -22,8 +22,8 @@ export interface EventBusHarness {
    */
   peer?: EventBus;
   /**
-   * Drops `bus`'s connection to its backend so that it reconnects (optional capability); the
-   * suite then expects `bus.onResync` listeners to fire.
+   * Drops `bus`'s connection to its backend and resolves once it is connected again (optional
+   * capability); the suite then expects `bus.onResync` listeners to fire.
    */
   reconnect?: () => Promise<void>;
   /** Closes both buses and releases the backend. */

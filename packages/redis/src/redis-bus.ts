@@ -1,0 +1,217 @@
+import type { StatusSnapshot } from '@qrlogin/protocol';
+import type { EventBus, SnapshotListener } from '@qrlogin/server';
+import { callRedis, type RedisClient } from './client.js';
+import { resolveKeyPrefix } from './key-prefix.js';
+
+/** Options of {@link redisBus}. */
+export interface RedisBusOptions {
+  /** Client that publishes; may be the same client the stores use. */
+  publisher: RedisClient;
+  /**
+   * A client dedicated to subscribing (a connection in subscriber mode can run nothing else), e.g.
+   * `publisher.duplicate()`. Keep ioredis's default `autoResubscribe: true`.
+   */
+  subscriber: RedisClient;
+  /**
+   * Prefix of every channel; no braces.
+   * @default 'qrlogin:'
+   */
+  keyPrefix?: string;
+  /**
+   * Called with errors nobody awaits: a listener that threw, a malformed message, a failed
+   * re-subscribe after a reconnect.
+   * @default console.error
+   */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Channel of one session's snapshots. It carries the same `{sessionId}` hash tag as the session's
+ * key, so the pair lives in one Cluster slot (and can move to sharded pub/sub unchanged).
+ *
+ * @example
+ * sessionChannel('qrlogin:', 'V1StGXR8_Z5jdHi6B-myT0') // 'qrlogin:bus:{V1StGXR8_Z5jdHi6B-myT0}'
+ */
+export function sessionChannel(prefix: string, sessionId: string): string {
+  return `${prefix}bus:{${sessionId}}`;
+}
+
+interface Channel {
+  sessionId: string;
+  listeners: Set<SnapshotListener>;
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  subscribed: Promise<unknown>;
+}
+
+function isSnapshotOf(value: unknown, sessionId: string): value is StatusSnapshot {
+  const s = value as Partial<StatusSnapshot> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    s.sessionId === sessionId &&
+    typeof s.state === 'string' &&
+    Number.isSafeInteger(s.version)
+  );
+}
+
+/**
+ * The Redis {@link EventBus}: carries session snapshots between server instances over pub/sub.
+ *
+ * **One channel per session.** An instance subscribes only to the sessions its own browsers wait
+ * on, so each snapshot reaches the one or two instances that care instead of every instance (a
+ * shared channel would make every instance parse every change of the whole fleet). Listeners of
+ * one session share one Redis subscription, taken by the first and dropped by the last.
+ *
+ * **Losses are repaired, not prevented.** Pub/sub drops what is published while the subscriber is
+ * disconnected. When the subscriber comes back, the bus re-subscribes every watched channel, waits
+ * for Redis to confirm, and only then fires the `onResync` listeners, so the server's re-read of
+ * each snapshot cannot miss a change published in between.
+ *
+ * `subscribe` resolves once Redis confirmed the subscription (so nothing published after it is
+ * missed) and rejects with `QrLoginError('STORE_UNAVAILABLE')` when Redis is unreachable, as
+ * `publish` does. A listener that throws is reported to `onError` and does not disturb the others.
+ * `close()` unsubscribes; it does not quit the clients, which the host owns.
+ *
+ * @example
+ * import { Redis } from 'ioredis';
+ * import { failFastRedisOptions, redisBus } from '@qrlogin/redis';
+ *
+ * const publisher = new Redis(process.env.REDIS_URL!, failFastRedisOptions);
+ * const bus = redisBus({ publisher, subscriber: publisher.duplicate() });
+ */
+export function redisBus(options: RedisBusOptions): EventBus {
+  const { publisher, subscriber } = options;
+  if (!publisher || typeof publisher.publish !== 'function') {
+    throw new TypeError('redisBus: option "publisher" must be an ioredis Redis or Cluster client');
+  }
+  if (!subscriber || typeof subscriber.subscribe !== 'function') {
+    throw new TypeError('redisBus: option "subscriber" must be an ioredis Redis or Cluster client');
+  }
+  if (subscriber === publisher) {
+    throw new TypeError(
+      'redisBus: options "publisher" and "subscriber" must be two clients (try publisher.duplicate())',
+    );
+  }
+  const prefix = resolveKeyPrefix(options.keyPrefix, 'redisBus: option "keyPrefix"');
+  const onError = options.onError ?? ((error: unknown) => console.error('[qrlogin/redis] bus:', error));
+  const channels = new Map<string, Channel>();
+  const resyncListeners = new Set<() => void>();
+  let closed = false;
+  let lostConnection = false;
+
+  const onMessage = (channelName: string, message: string) => {
+    const channel = channels.get(channelName);
+    if (!channel) return;
+    let snapshot: unknown;
+    try {
+      snapshot = JSON.parse(message);
+    } catch (err) {
+      onError(err);
+      return;
+    }
+    if (!isSnapshotOf(snapshot, channel.sessionId)) {
+      onError(new Error(`ignored a malformed snapshot on ${channelName}`));
+      return;
+    }
+    for (const listener of [...channel.listeners]) {
+      try {
+        listener(snapshot);
+      } catch (err) {
+        onError(err);
+      }
+    }
+  };
+
+  const onClose = () => {
+    lostConnection = true;
+  };
+
+  const onReady = async () => {
+    if (!lostConnection || closed) return;
+    lostConnection = false;
+    // ioredis re-subscribes by itself, but does not say when Redis has confirmed. Our own SUBSCRIBE
+    // (a no-op for channels already subscribed) is answered after ioredis's, on the same connection.
+    const names = [...channels.keys()];
+    try {
+      if (names.length > 0) await subscriber.subscribe(...names);
+    } catch (err) {
+      // The connection dropped again; the next `ready` retries.
+      lostConnection = true;
+      onError(err);
+      return;
+    }
+    for (const listener of [...resyncListeners]) {
+      try {
+        listener();
+      } catch (err) {
+        onError(err);
+      }
+    }
+  };
+
+  subscriber.on('message', onMessage);
+  subscriber.on('close', onClose);
+  subscriber.on('ready', onReady);
+
+  return {
+    async publish(snapshot) {
+      const name = sessionChannel(prefix, snapshot.sessionId);
+      await callRedis(publisher, 'publish a snapshot', () => publisher.publish(name, JSON.stringify(snapshot)));
+    },
+
+    async subscribe(sessionId, listener) {
+      if (closed) throw new TypeError('redisBus: subscribe after close()');
+      const name = sessionChannel(prefix, sessionId);
+      let channel = channels.get(name);
+      if (!channel) {
+        channel = {
+          sessionId,
+          listeners: new Set(),
+          subscribed: callRedis(subscriber, 'subscribe to a session', () => subscriber.subscribe(name)),
+        };
+        channels.set(name, channel);
+      }
+      const own = channel;
+      // Wrapped, so one function subscribed twice holds two independent subscriptions.
+      const entry: SnapshotListener = (s) => listener(s);
+      own.listeners.add(entry);
+
+      const leave = async () => {
+        if (!own.listeners.delete(entry)) return;
+        if (own.listeners.size > 0 || channels.get(name) !== own) return;
+        channels.delete(name);
+        // Commands on one connection run in order: a later subscribe's SUBSCRIBE to this channel is
+        // sent after this UNSUBSCRIBE, so it wins.
+        await subscriber.unsubscribe(name).catch(() => undefined);
+      };
+
+      try {
+        await own.subscribed;
+      } catch (err) {
+        await leave();
+        throw err;
+      }
+      return leave;
+    },
+
+    onResync(listener) {
+      const entry = () => listener();
+      resyncListeners.add(entry);
+      return () => {
+        resyncListeners.delete(entry);
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      subscriber.off('message', onMessage);
+      subscriber.off('close', onClose);
+      subscriber.off('ready', onReady);
+      resyncListeners.clear();
+      const names = [...channels.keys()];
+      channels.clear();
+      if (names.length > 0) await subscriber.unsubscribe(...names).catch(() => undefined);
+    },
+  } satisfies EventBus;
+}

@@ -1,0 +1,90 @@
+import type { DeviceRecord, DeviceStore } from '@qrlogin/server';
+import { callRedis, type RedisClient } from './client.js';
+import { resolveKeyPrefix } from './key-prefix.js';
+import { addDeviceScript } from './scripts/add-device.js';
+import { runScript } from './scripts/lua-script.js';
+import { revokeDeviceScript } from './scripts/revoke-device.js';
+
+/** Options of {@link redisDeviceStore}. */
+export interface RedisDeviceStoreOptions {
+  /** A connected ioredis client (`Redis` or `Cluster`), owned by the host. */
+  client: RedisClient;
+  /**
+   * Prefix of every key; no braces.
+   * @default 'qrlogin:'
+   */
+  keyPrefix?: string;
+}
+
+// Every device key carries one shared hash tag: registering checks the id and the public key and
+// indexes the user in one script, which on a Cluster needs all three keys in one slot. Devices are
+// few and written rarely, so one slot holds them comfortably.
+const TAG = '{devices}';
+
+/** Stored form: the record without `revokedAt` as JSON, and the revocation instant beside it. */
+function parse(json: string | null, revokedAt: string | null): DeviceRecord | null {
+  if (json === null) return null;
+  const record = JSON.parse(json) as DeviceRecord;
+  return revokedAt === null ? record : { ...record, revokedAt: Number(revokedAt) };
+}
+
+/**
+ * The Redis {@link DeviceStore}: devices as hashes without TTL, a public-key index that keeps keys
+ * unique, and a per-user set for `listByUser`. `add` and `revoke` are single Lua scripts;
+ * `listByUser` reads the user's set and then the devices, so a device revoked at that very moment
+ * may be listed either way. Errors reaching Redis become `QrLoginError('STORE_UNAVAILABLE')`.
+ *
+ * Most hosts keep devices in their own database next to their users; this store is for those who
+ * would rather keep everything qrlogin needs in Redis (make sure it is persisted: AOF or RDB).
+ *
+ * @example
+ * import { Redis } from 'ioredis';
+ * import { failFastRedisOptions, redisDeviceStore } from '@qrlogin/redis';
+ *
+ * const devices = redisDeviceStore({ client: new Redis(failFastRedisOptions), keyPrefix: 'shop:qr:' });
+ */
+export function redisDeviceStore(options: RedisDeviceStoreOptions): DeviceStore {
+  const { client } = options;
+  if (!client || typeof client.evalsha !== 'function') {
+    throw new TypeError('redisDeviceStore: option "client" must be an ioredis Redis or Cluster client');
+  }
+  const prefix = resolveKeyPrefix(options.keyPrefix, 'redisDeviceStore: option "keyPrefix"');
+  const deviceKey = (id: string) => `${prefix}${TAG}:d:${id}`;
+  const publicKeyKey = (publicKey: string) => `${prefix}${TAG}:k:${publicKey}`;
+  const userKey = (userId: string) => `${prefix}${TAG}:u:${userId}`;
+
+  return {
+    async add(record) {
+      const { revokedAt, ...rest } = record;
+      const result = await callRedis(client, 'register a device', () =>
+        runScript(
+          client,
+          addDeviceScript,
+          [deviceKey(record.id), publicKeyKey(record.publicKey), userKey(record.userId)],
+          [record.id, JSON.stringify(rest), revokedAt === undefined ? '' : String(revokedAt)],
+        ),
+      );
+      return result === 1;
+    },
+
+    async get(id) {
+      const [json, revokedAt] = await callRedis(client, 'read a device', () => client.hmget(deviceKey(id), 'd', 'r'));
+      return parse(json ?? null, revokedAt ?? null);
+    },
+
+    async revoke(id, at) {
+      const result = await callRedis(client, 'revoke a device', () =>
+        runScript(client, revokeDeviceScript, [deviceKey(id)], [Math.floor(at)]),
+      );
+      return result === 1;
+    },
+
+    async listByUser(userId) {
+      const ids = await callRedis(client, 'list devices', () => client.smembers(userKey(userId)));
+      const rows = await callRedis(client, 'list devices', () =>
+        Promise.all(ids.map((id) => client.hmget(deviceKey(id), 'd', 'r'))),
+      );
+      return rows.map(([json, revokedAt]) => parse(json ?? null, revokedAt ?? null)).filter((d) => d !== null);
+    },
+  } satisfies DeviceStore;
+}

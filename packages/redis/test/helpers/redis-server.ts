@@ -1,0 +1,129 @@
+/**
+ * A private `redis-server` per test file: started on a free port with persistence off, so tests are
+ * isolated from each other and from any Redis on the machine, and outage tests can stop and start
+ * it at will.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** Where the tests look for the Redis binary (override with `REDIS_SERVER`). */
+export const REDIS_SERVER_PATH = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
+
+/**
+ * True when Redis tests must be skipped: the binary is missing and this is not CI. On CI a missing
+ * binary is not skipped: the tests run and fail, as they must.
+ */
+export const skipWithoutRedis = !existsSync(REDIS_SERVER_PATH) && process.env.CI !== 'true';
+if (skipWithoutRedis) {
+  console.warn(
+    `[qrlogin] SKIPPING Redis tests: ${REDIS_SERVER_PATH} not found (install redis-server or set REDIS_SERVER). They run, and fail, when CI=true.`,
+  );
+}
+
+/** A running (or stopped, restartable) Redis child process. */
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Stops the process (SIGTERM, no save) and waits until it is gone. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open, nothing answers. */
+  freeze(): void;
+  /** Thaws a frozen process (SIGCONT). */
+  thaw(): void;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function spawnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    REDIS_SERVER_PATH,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  // Ready once a TCP connection gets a PONG: the log line format differs between Redis versions.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output}`);
+    if (await pings(port)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`redis-server did not answer on port ${port}: ${output}`);
+}
+
+async function pings(port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Starts a fresh `redis-server` on a free port.
+ *
+ * @example
+ * const redis = await startRedisServer();
+ * const client = new Redis(redis.port, '127.0.0.1');
+ * afterAll(() => redis.stop());
+ */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | undefined = await spawnRedis(port);
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    running.kill('SIGCONT');
+    const exited = once(running, 'exit');
+    running.kill('SIGTERM');
+    await exited;
+  };
+  // A test run that dies must not leave Redis processes behind.
+  process.once('exit', () => child?.kill('SIGKILL'));
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    async start() {
+      if (child) throw new Error('redis-server is already running');
+      child = await spawnRedis(port);
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
+    },
+  };
+}
