@@ -1,0 +1,278 @@
+import { isQrLoginError, QrLoginError, type StatusSnapshot } from '@qrlogin/protocol';
+import { createQrLoginClient, type QrLoginClient } from './client.js';
+import type { QrLoginClientOptions } from './client-options.js';
+import { ELEMENT_CSS } from './element-styles.js';
+import { resolveStrings } from './i18n/resolve-strings.js';
+import { formatString, type QrLoginStrings } from './i18n/strings.js';
+import { renderQrSvg } from './render-qr.js';
+
+/** The `<qr-login>` element's own API, on top of `HTMLElement`'s. */
+export interface QrLoginElement extends HTMLElement {
+  /** Text overrides on top of the built-in strings of the element's language. */
+  strings: Partial<QrLoginStrings> | undefined;
+  /** The client of the current session (for `cancel()` or extra listeners). */
+  readonly client: QrLoginClient | undefined;
+  /** Starts over with a fresh session: what the refresh button does. */
+  refresh(): void;
+}
+
+/** Options of {@link defineQrLoginElement}. */
+export interface DefineQrLoginElementOptions {
+  /** @default 'qr-login' */
+  tagName?: string;
+  /** Extra client options for every instance (e.g. `rotate`); `baseUrl` and `transport` come from attributes. */
+  client?: Omit<QrLoginClientOptions, 'baseUrl'>;
+}
+
+/** Detail of the `qrlogin-error` event. */
+export interface QrLoginErrorDetail {
+  code: QrLoginError['code'];
+  message: string;
+}
+
+type StatusKey = Exclude<keyof QrLoginStrings, 'qrLabel' | 'codeLabel' | 'countdown' | 'refresh'>;
+
+const LIVE_STATES = ['pending', 'scanned'];
+
+/**
+ * Defines `<qr-login>` (or `tagName`) and returns its class; calling it again returns the class
+ * already defined. The class is only built here, so importing the package on a server (no
+ * `HTMLElement`) is safe.
+ *
+ * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
+ * sets its session cookie), `redirect` (where to go once signed in), `transport`
+ * (`auto` | `websocket` | `poll`), `lang` (else the nearest ancestor's, else the document's).
+ * The element reflects the session state in its `state` attribute.
+ *
+ * Events (all bubble and cross the shadow boundary): `qrlogin-state` (detail: the snapshot),
+ * `qrlogin-login` (detail: the redeem route's JSON; cancelable, cancelling skips `redirect`),
+ * `qrlogin-confirmed` (only without `redeem-url`; detail `{ sessionId, browserSecret }` to redeem
+ * yourself), `qrlogin-error` (detail `{ code, message }`).
+ *
+ * @example
+ * defineQrLoginElement();
+ * // <qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/account" lang="ja"></qr-login>
+ * document.querySelector('qr-login')?.addEventListener('qrlogin-login', (event) => console.log(event.detail));
+ */
+export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}): CustomElementConstructor {
+  const tagName = options.tagName ?? 'qr-login';
+  const existing = customElements.get(tagName);
+  if (existing) return existing;
+
+  let sheet: CSSStyleSheet | undefined;
+  const adoptable = 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
+  if (adoptable) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(ELEMENT_CSS);
+  }
+
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, part: string) => {
+    const node = document.createElement(tag);
+    node.setAttribute('part', part);
+    return node;
+  };
+
+  class Element extends HTMLElement implements QrLoginElement {
+    static observedAttributes = ['base-url', 'transport', 'lang'];
+
+    #client: QrLoginClient | undefined;
+    #strings: Partial<QrLoginStrings> | undefined;
+    #status: StatusKey = 'loading';
+    #code: string | undefined;
+    #expiresAt = 0;
+    #ticker: ReturnType<typeof setInterval> | undefined;
+    readonly #qr = make('div', 'qr');
+    readonly #codeBox = make('p', 'code');
+    readonly #statusBox = make('p', 'status');
+    readonly #countdown = make('p', 'countdown');
+    readonly #button = make('button', 'refresh');
+
+    constructor() {
+      super();
+      const root = this.attachShadow({ mode: 'open' });
+      if (sheet) root.adoptedStyleSheets = [sheet];
+      else {
+        // Old engines only; a strict CSP blocks this, which leaves the element unstyled but working.
+        const style = document.createElement('style');
+        style.textContent = ELEMENT_CSS;
+        root.append(style);
+      }
+      this.#statusBox.setAttribute('role', 'status');
+      this.#statusBox.setAttribute('aria-atomic', 'true');
+      // The live region already says the number; reading it twice would only confuse.
+      this.#codeBox.setAttribute('aria-hidden', 'true');
+      this.#countdown.setAttribute('aria-hidden', 'true');
+      this.#button.type = 'button';
+      this.#button.addEventListener('click', () => this.refresh());
+      const container = make('div', 'container');
+      container.append(this.#qr, this.#codeBox, this.#statusBox, this.#countdown, this.#button);
+      root.append(container);
+    }
+
+    get strings() {
+      return this.#strings;
+    }
+    set strings(value) {
+      this.#strings = value;
+      this.#render();
+    }
+    get client() {
+      return this.#client;
+    }
+
+    connectedCallback(): void {
+      if (!this.#client) this.#start();
+      this.#render();
+    }
+
+    disconnectedCallback(): void {
+      // A move within the document disconnects and reconnects at once: keep the session then.
+      queueMicrotask(() => {
+        if (!this.isConnected) this.#stop();
+      });
+    }
+
+    attributeChangedCallback(name: string, previous: string | null, value: string | null): void {
+      if (previous === value) return;
+      if (name === 'lang') this.#render();
+      else if (this.#client) this.#start();
+    }
+
+    refresh(): void {
+      if (!this.#client) {
+        this.#start();
+        return;
+      }
+      this.#show('loading');
+      this.#client.refresh().catch(() => {});
+    }
+
+    #stop(): void {
+      this.#client?.destroy();
+      this.#client = undefined;
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+
+    #start(): void {
+      this.#stop();
+      this.#qr.replaceChildren();
+      this.#show('loading');
+      let client: QrLoginClient;
+      try {
+        client = createQrLoginClient({
+          ...options.client,
+          baseUrl: this.getAttribute('base-url') || '/qrlogin',
+          transport: (this.getAttribute('transport') || 'auto') as QrLoginClientOptions['transport'],
+        });
+      } catch (error) {
+        this.#failed(new QrLoginError('INVALID_REQUEST', String((error as Error).message)));
+        return;
+      }
+      this.#client = client;
+      client.on('session', (session) => {
+        this.#expiresAt = session.localExpiresAt;
+        this.#qr.replaceChildren(renderQrSvg(session.qrPayload, { label: this.#text().qrLabel }));
+        this.#ticker ??= setInterval(() => this.#render(), 1000);
+      });
+      client.on('state', (snapshot) => this.#onState(snapshot));
+      client.on('expired', ({ rotating }) => {
+        this.setAttribute('state', 'expired');
+        this.#qr.replaceChildren();
+        this.#show(rotating ? 'loading' : 'expired');
+      });
+      client.on('confirmed', (login) => void this.#redeem(login));
+      client.on('error', (error, { fatal }) => {
+        if (fatal) this.#failed(error);
+      });
+      client.start().catch(() => {});
+    }
+
+    #onState(snapshot: StatusSnapshot): void {
+      this.setAttribute('state', snapshot.state);
+      this.#emit('qrlogin-state', snapshot);
+      const { state, code } = snapshot;
+      this.#code = state === 'scanned' ? code : undefined;
+      if (state === 'scanned') this.#show(code ? 'scannedCode' : 'scanned');
+      else if (state !== 'expired' && state !== 'redeemed') this.#show(state);
+    }
+
+    async #redeem(login: { sessionId: string; browserSecret: string }): Promise<void> {
+      const url = this.getAttribute('redeem-url');
+      if (!url) return void this.#emit('qrlogin-confirmed', login);
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(login),
+          credentials: 'same-origin',
+        });
+        const text = await response.text();
+        let detail: unknown = null;
+        try {
+          detail = text ? JSON.parse(text) : null;
+        } catch {
+          // A non-JSON success body: the event carries null.
+        }
+        if (!response.ok) throw new QrLoginError('INVALID_STATE', `the redeem route answered ${response.status}`);
+        this.setAttribute('state', 'redeemed');
+        this.#show('signedIn');
+        const redirect = this.getAttribute('redirect');
+        if (this.#emit('qrlogin-login', detail, true) && redirect) {
+          const target = new URL(redirect, location.href);
+          // Only a web address: a `javascript:` redirect would run script with the page's rights.
+          if (target.protocol === 'https:' || target.protocol === 'http:') location.assign(target.href);
+        }
+      } catch (error) {
+        this.#failed(
+          isQrLoginError(error) ? error : new QrLoginError('NETWORK_ERROR', 'the redeem route could not be reached'),
+          'redeemFailed',
+        );
+      }
+    }
+
+    #failed(error: QrLoginError, status: StatusKey = 'error'): void {
+      this.setAttribute('state', 'error');
+      this.#show(status);
+      const detail: QrLoginErrorDetail = { code: error.code, message: error.message };
+      this.#emit('qrlogin-error', detail);
+    }
+
+    #emit(type: string, detail: unknown, cancelable = false): boolean {
+      return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+    }
+
+    #text(): QrLoginStrings {
+      const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+      return resolveStrings(lang, this.#strings);
+    }
+
+    #show(status: StatusKey): void {
+      this.#status = status;
+      this.#render();
+    }
+
+    /** Writes every text from the current view state, as text nodes only. */
+    #render(): void {
+      const text = this.#text();
+      const state = this.getAttribute('state') ?? '';
+      const live = LIVE_STATES.includes(state) && this.#status !== 'loading';
+      const announce = formatString(text[this.#status], { code: this.#code ?? '' });
+      if (this.#statusBox.textContent !== announce) this.#statusBox.textContent = announce;
+      this.#codeBox.textContent = this.#code ?? '';
+      this.#codeBox.hidden = !this.#code;
+      this.#codeBox.title = text.codeLabel;
+      const seconds = Math.max(0, Math.ceil((this.#expiresAt - Date.now()) / 1000));
+      this.#countdown.textContent = formatString(text.countdown, {
+        time: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,
+      });
+      this.#countdown.hidden = !live;
+      this.#button.textContent = text.refresh;
+      this.#button.hidden = live || this.#status === 'loading' || ['confirmed', 'signedIn'].includes(this.#status);
+      this.#qr.querySelector('svg')?.setAttribute('aria-label', text.qrLabel);
+    }
+  }
+
+  customElements.define(tagName, Element);
+  return Element;
+}

@@ -1,0 +1,20 @@
+import type { QrLoginStrings } from './strings.js';
+
+/** Japanese strings. */
+export const ja: QrLoginStrings = {
+  qrLabel: 'アプリでスキャンしてログインするためのQRコード',
+  loading: 'ログイン用のコードを準備しています…',
+  pending: 'アプリでこのコードをスキャンしてログインしてください。',
+  scanned: 'スキャンしました。スマートフォンで確認してください。',
+  scannedCode: 'スキャンしました。スマートフォンで {code} を入力して確認してください。',
+  codeLabel: 'スマートフォンで入力する番号',
+  confirmed: '確認しました。ログインしています…',
+  signedIn: 'ログインしました。',
+  rejected: 'スマートフォンでログインが拒否されました。',
+  expired: 'このコードは有効期限が切れました。',
+  cancelled: 'ログインはキャンセルされました。',
+  error: 'ログインサービスに接続できません。',
+  redeemFailed: 'ログインを完了できませんでした。',
+  countdown: '残り {time}',
+  refresh: '新しいコードを表示',
+};
