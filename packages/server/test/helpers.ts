@@ -159,9 +159,9 @@ export interface TestSocket {
   waitFor(state: string): Promise<ServerFrame>;
 }
 
-export function openSocket(t: TestServer, origin: string | undefined = t.origin): Promise<TestSocket> {
+export function openSocket(t: TestServer, origin: string | null = t.origin): Promise<TestSocket> {
   const url = `${t.base.replace(/^http/, 'ws')}/ws`;
-  const ws = new WebSocket(url, origin === undefined ? {} : { origin });
+  const ws = new WebSocket(url, origin === null ? {} : { origin });
   const frames: ServerFrame[] = [];
   const waiters: { state: string; resolve: (f: ServerFrame) => void }[] = [];
   ws.on('message', (data) => {
