@@ -1,11 +1,16 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: {
+    index: 'src/index.ts',
+    'adapters/fastify': 'src/adapters/fastify.ts',
+    'adapters/hono': 'src/adapters/hono.ts',
+  },
   format: ['esm'],
   dts: { resolve: ['@qrlogin/protocol'] },
   clean: true,
   target: 'node20',
   // The protocol package is private: bundle it so the published package is self-contained.
   noExternal: ['@qrlogin/protocol'],
+  external: ['fastify', 'hono'],
 });

@@ -42,6 +42,8 @@ export interface QrLogin {
   inspect(sessionId: string): Promise<{ state: string; version: number; userId?: string; deviceId?: string } | null>;
   /** Audit events. */
   readonly events: QrLoginEmitter;
+  /** The path the routes are mounted under, e.g. `/qrlogin`. */
+  readonly basePath: string;
   /** Open WebSockets on this instance. */
   readonly socketCount: number;
   /** Graceful shutdown: 1001 to sockets, held polls answered, timers cleared, bus unsubscribed. */
@@ -107,6 +109,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
 
   return {
     events,
+    basePath: resolved.basePath,
     get socketCount() {
       return sockets.size;
     },

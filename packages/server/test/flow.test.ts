@@ -76,7 +76,7 @@ describe('the whole flow on real sockets', () => {
       headers: { authorization: `Bearer ${session.browserSecret}` },
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).state).toBe('cancelled');
+    expect(((await res.json()) as { state: string }).state).toBe('cancelled');
     await socket.waitFor('cancelled');
     const phone = await newDevice(t);
     expect((await phone.scan(session.sessionId)).body.error.code).toBe('INVALID_STATE');

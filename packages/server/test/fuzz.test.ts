@@ -75,7 +75,7 @@ describe('fuzzing every endpoint', () => {
           );
           expect(res.status).toBeLessThan(500);
           if (res.status >= 400) {
-            const json = await res.json();
+            const json = (await res.json()) as { error: { code: unknown; message: unknown } };
             expect(isErrorCode(json.error.code)).toBe(true);
             expect(typeof json.error.message).toBe('string');
           } else {

@@ -2,7 +2,7 @@
  * Races: every state change is a compare-and-set, so concurrent writers on one session produce
  * exactly one outcome, over real HTTP and under arbitrary interleavings of store calls.
  */
-import type { LoginRequest } from '@qrlogin/protocol';
+import type { CreateSessionResponse, LoginRequest } from '@qrlogin/protocol';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryStore, type SessionStore } from '../src/index.js';
@@ -74,7 +74,9 @@ describe('state machine under arbitrary interleavings (fast-check scheduler)', (
           await t.close();
           t = await startServer({ store: scheduled(inner, s) });
           const device = await newDevice(t);
-          const session = await t.qr.fetch(new Request(`${t.base}/sessions`, { method: 'POST' })).then((r) => r.json());
+          const session = await t.qr
+            .fetch(new Request(`${t.base}/sessions`, { method: 'POST' }))
+            .then((r) => r.json() as Promise<CreateSessionResponse>);
           const scanP = device.scan(session.sessionId);
           await s.waitFor(scanP);
           const request = (await scanP).body as LoginRequest;

@@ -1,0 +1,107 @@
+/**
+ * The framework adapters on real servers: a full create → subscribe → scan → confirm → redeem
+ * through Fastify and Hono, so body handling, client IPs and the WebSocket work in each.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { LoginRequest } from '@qrlogin/protocol';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { afterEach, describe, expect, it } from 'vitest';
+import { qrLoginFastify } from '../src/adapters/fastify.js';
+import { qrLoginHono } from '../src/adapters/hono.js';
+import { createQrLogin, type QrLogin } from '../src/index.js';
+import { createSession, newDevice, subscribe, type TestServer } from './helpers.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function fullFlow(t: TestServer) {
+  const session = await createSession(t);
+  const socket = await subscribe(t, session);
+  const phone = await newDevice(t);
+  const scan = await phone.scan(session.sessionId);
+  expect(scan.status).toBe(200);
+  expect((scan.body as LoginRequest).requester.ip).toBe('127.0.0.1');
+  expect((await phone.confirm(scan.body)).body.state).toBe('confirmed');
+  await socket.waitFor('confirmed');
+  expect(await t.qr.redeem(session)).toMatchObject({ userId: 'alice' });
+}
+
+function asTestServer(qr: QrLogin, server: Server, origin: string): TestServer {
+  return { qr, server, origin, base: `${origin}/qrlogin`, close: async () => {} };
+}
+
+describe('adapters', () => {
+  it('Fastify: plugin serves routes with raw bodies, leaves other routes to Fastify', async () => {
+    // Fastify plugins register before listen, and the origin needs the port: reserve one first.
+    const net = await import('node:net');
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const origin = `http://127.0.0.1:${port}`;
+    const qr = createQrLogin({ origin, rateLimits: false });
+    const app = Fastify();
+    app.post('/echo', async (request) => request.body);
+    await app.register(qrLoginFastify(qr));
+    await app.listen({ port, host: '127.0.0.1' });
+    cleanups.push(
+      () => app.close(),
+      () => qr.close(),
+    );
+    await fullFlow(asTestServer(qr, app.server, origin));
+    const echo = await fetch(`${origin}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
+    expect(await echo.json()).toEqual({ a: 1 });
+  });
+
+  it('Hono on Node: middleware answers qrlogin paths and passes the rest on', async () => {
+    let qr!: QrLogin;
+    const app = new Hono();
+    app.use((c, next) => qrLoginHono(qr)(c, next));
+    app.get('/', (c) => c.text('host page'));
+    const server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    });
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    qr = createQrLogin({ origin, rateLimits: false });
+    qr.attach(server);
+    cleanups.push(
+      () => qr.close(),
+      () => new Promise((r) => server.close(r)),
+    );
+    await fullFlow(asTestServer(qr, server, origin));
+    expect(await (await fetch(`${origin}/`)).text()).toBe('host page');
+  });
+
+  it('node handler: passes other paths to next(), and accepts a body an upstream parser already read', async () => {
+    const http = await import('node:http');
+    let qr!: QrLogin;
+    const server = http.createServer((req, res) => {
+      // Imitates express.json(): the stream is consumed and the parsed object is on req.body.
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        if (chunks.length) Object.assign(req, { body: JSON.parse(Buffer.concat(chunks).toString()) });
+        qr.node(req, res, () => res.end('next'));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    qr = createQrLogin({ origin, rateLimits: false });
+    qr.attach(server);
+    cleanups.push(
+      () => qr.close(),
+      () => new Promise((r) => server.close(r)),
+    );
+    await fullFlow(asTestServer(qr, server, origin));
+    expect(await (await fetch(`${origin}/elsewhere`)).text()).toBe('next');
+  });
+});
