@@ -5,8 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Where the tests look for the Redis binary (override with `REDIS_SERVER`). */
 export const REDIS_SERVER_PATH = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -27,7 +30,7 @@ export interface RedisServer {
   readonly port: number;
   /** `redis://127.0.0.1:<port>`. */
   readonly url: string;
-  /** Stops the process (SIGTERM, no save) and waits until it is gone. */
+  /** Stops the process (SIGTERM) and waits until it is gone; a persistent server keeps its data. */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
@@ -48,10 +51,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function spawnRedis(port: number): Promise<ChildProcess> {
+async function spawnRedis(port: number, dir: string | undefined): Promise<ChildProcess> {
+  // Persistent servers write every command to an append-only file before answering, so a killed
+  // and restarted server has lost nothing, like a production primary with AOF `always`.
+  const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const child = spawn(
     REDIS_SERVER_PATH,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -90,16 +96,18 @@ async function pings(port: number): Promise<boolean> {
 }
 
 /**
- * Starts a fresh `redis-server` on a free port.
+ * Starts a fresh `redis-server` on a free port; `persistent` keeps its data across `stop()` /
+ * `start()` (append-only file in a temporary directory).
  *
  * @example
  * const redis = await startRedisServer();
  * const client = new Redis(redis.port, '127.0.0.1');
  * afterAll(() => redis.stop());
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
-  let child: ChildProcess | undefined = await spawnRedis(port);
+  const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'qrlogin-redis-')) : undefined;
+  let child: ChildProcess | undefined = await spawnRedis(port, dir);
   const stop = async () => {
     const running = child;
     child = undefined;
@@ -110,14 +118,17 @@ export async function startRedisServer(): Promise<RedisServer> {
     await exited;
   };
   // A test run that dies must not leave Redis processes behind.
-  process.once('exit', () => child?.kill('SIGKILL'));
+  process.once('exit', () => {
+    child?.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop,
     async start() {
       if (child) throw new Error('redis-server is already running');
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, dir);
     },
     freeze() {
       child?.kill('SIGSTOP');
