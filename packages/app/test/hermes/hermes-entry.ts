@@ -124,7 +124,13 @@ async function main(): Promise<HermesReport> {
   // Import order must not matter: a getRandomValues polyfill installed now, long after tweetnacl
   // and this package were loaded, is picked up at first use (and handed to tweetnacl too).
   let counter = 0;
-  root.crypto = { getRandomValues: (array: Uint8Array) => array.map(() => (counter = (counter + 37) % 251) + 1) };
+  root.crypto = {
+    getRandomValues: (array: Uint8Array) =>
+      array.map(() => {
+        counter = (counter + 37) % 251;
+        return counter + 1;
+      }),
+  };
   const keysMade = generateDeviceKeys().publicKey.length === 43;
   const naclRandom = Array.from(nacl.randomBytes(3));
 
