@@ -7,6 +7,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginRequest } from '../packages/protocol/src/index.js';
+import { sessionChannel } from '../packages/redis/src/redis-bus.js';
+import { connectClient, killConnection } from '../packages/redis/test/helpers/clients.js';
 import { type RedisServer, skipWithoutRedis, startRedisServer } from '../packages/redis/test/helpers/redis-server.js';
 import {
   createSession,
@@ -158,6 +160,38 @@ describe.skipIf(skipWithoutRedis)('multi-instance on Redis', () => {
     expect(await redeem(a, pendingSession)).toMatchObject({ status: 200, body: { userId: 'carol' } });
     again1.ws.close();
     again2.ws.close();
+  });
+
+  it('repairs a push lost while an instance’s subscriber was cut off (resync after reconnect)', async () => {
+    // Instance F subscribes as its own ACL user, so the test can keep its subscriber out at will.
+    const admin = await connectClient(redis.port);
+    await admin.acl('SETUSER', 'sub-f', 'on', '>secret-f', '~*', '&*', '+@all');
+    const f = await startInstance('f', { ...env(), SUBSCRIBER_USER: 'sub-f', SUBSCRIBER_PASSWORD: 'secret-f' });
+    try {
+      const session = await createSession(f);
+      const socket = await openSocket(f, session);
+      await socket.waitFor('pending');
+
+      await admin.acl('SETUSER', 'sub-f', 'off');
+      expect(await killConnection(admin, 'sub-f')).toBe(1);
+      const phone = await newPhone(b, 'erin');
+      const scan = await phone.scan(b, session.sessionId);
+      expect((await phone.confirm(b, scan.body as LoginRequest)).status).toBe(200);
+      // Both snapshots were published to nobody: F's subscriber is still locked out.
+      expect(await admin.pubsub('NUMSUB', sessionChannel('mi:', session.sessionId))).toEqual([
+        sessionChannel('mi:', session.sessionId),
+        0,
+      ]);
+      expect(socket.states()).toEqual(['pending']);
+
+      await admin.acl('SETUSER', 'sub-f', 'on');
+      // F's subscriber gets back in, re-subscribes, and F re-sends the current snapshot.
+      expect(await socket.waitFor('confirmed')).toMatchObject({ version: 3 });
+      expect(await redeem(f, session)).toMatchObject({ status: 200, body: { userId: 'erin' } });
+    } finally {
+      await f.stop();
+      admin.disconnect();
+    }
   });
 
   it('answers 503 STORE_UNAVAILABLE while Redis is down, without crashing, and finishes once it is back', async () => {
