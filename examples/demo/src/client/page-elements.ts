@@ -1,0 +1,51 @@
+/**
+ * Typed access to the elements the server renders into `/phone` (see `phone-page.ts`): the
+ * script looks them up once and only ever sets text, `hidden` and `disabled` on them.
+ */
+
+const byId = <T extends HTMLElement>(id: string, type: new () => T): T => {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`the phone page has no <${type.name}> #${id}`);
+  return element;
+};
+
+/**
+ * Every element of the phone page the script touches.
+ *
+ * @example
+ * const ui = phoneElements();
+ * ui.deviceStatus.textContent = 'Ready';
+ */
+export function phoneElements() {
+  return {
+    deviceStatus: byId('device-status', HTMLElement),
+    screens: {
+      scan: byId('scan-screen', HTMLElement),
+      confirm: byId('confirm-screen', HTMLElement),
+      result: byId('result-screen', HTMLElement),
+    },
+    cameraStart: byId('camera-start', HTMLButtonElement),
+    cameraStop: byId('camera-stop', HTMLButtonElement),
+    cameraView: byId('camera-view', HTMLVideoElement),
+    pasteForm: byId('paste-form', HTMLFormElement),
+    qrText: byId('qr-text', HTMLInputElement),
+    site: byId('confirm-site', HTMLElement),
+    browser: byId('confirm-browser', HTMLElement),
+    ip: byId('confirm-ip', HTMLElement),
+    place: byId('confirm-place', HTMLElement),
+    time: byId('confirm-time', HTMLElement),
+    network: byId('confirm-network', HTMLElement),
+    far: byId('confirm-far', HTMLElement),
+    decisionForm: byId('decision-form', HTMLFormElement),
+    codeField: byId('code-field', HTMLElement),
+    codeInput: byId('code-input', HTMLInputElement),
+    countdown: byId('confirm-countdown', HTMLElement),
+    confirm: byId('confirm', HTMLButtonElement),
+    reject: byId('reject', HTMLButtonElement),
+    result: byId('result', HTMLElement),
+    scanAgain: byId('scan-again', HTMLButtonElement),
+  };
+}
+
+/** The elements of the phone page. */
+export type PhoneElements = ReturnType<typeof phoneElements>;

@@ -1,0 +1,141 @@
+/**
+ * The phone simulator: plays the host's mobile app with `@qrlogin/app` in the browser. The user is
+ * "signed in to the app" by the demo's app cookie; the device key lives in `localStorage` and is
+ * registered on the first visit. A code comes in by camera (where supported), by pasting its link,
+ * or as `/phone?qr=<link>`; the confirm screen shows who is asking, and the user confirms or rejects.
+ */
+import { isQrLoginError, type LoginRequest, type QrLoginApp } from '@qrlogin/app';
+import { cameraSupported, readQrFromCamera } from './camera-scanner.js';
+import { setUpDevice } from './demo-device.js';
+import { describeError } from './describe-error.js';
+import { localStorageKeyStore } from './local-storage-key-store.js';
+import { phoneElements } from './page-elements.js';
+import { showLoginRequest } from './show-login-request.js';
+
+const ui = phoneElements();
+const deviceOptions = {
+  baseUrl: `${location.origin}/qrlogin`,
+  keyStore: localStorageKeyStore(localStorage),
+  storage: localStorage,
+  label: 'Phone simulator',
+};
+
+let app: QrLoginApp | undefined;
+let request: LoginRequest | undefined;
+let stopCountdown = () => {};
+let camera: AbortController | undefined;
+
+type Screen = keyof typeof ui.screens;
+
+function show(screen: Screen): void {
+  for (const [name, element] of Object.entries(ui.screens)) element.hidden = name !== screen;
+  document.body.dataset.screen = screen;
+}
+
+function finish(outcome: 'confirmed' | 'rejected' | 'error', text: string): void {
+  stopCountdown();
+  request = undefined;
+  ui.result.textContent = text;
+  ui.result.dataset.outcome = outcome;
+  show('result');
+}
+
+async function setUp(fresh: boolean): Promise<QrLoginApp> {
+  const result = await setUpDevice({ ...deviceOptions, fresh });
+  ui.deviceStatus.textContent = result.registered
+    ? `New device key generated and registered (device ${result.app.deviceId}).`
+    : `Device ${result.app.deviceId} — key kept in this browser's local storage.`;
+  return result.app;
+}
+
+async function scan(text: string): Promise<void> {
+  if (!app) return;
+  ui.qrText.value = '';
+  try {
+    request = await app.scan(text.trim());
+  } catch (error) {
+    // The demo keeps devices in memory: after a restart the server no longer knows this one.
+    if (isQrLoginError(error) && (error.code === 'DEVICE_NOT_FOUND' || error.code === 'DEVICE_REVOKED')) {
+      try {
+        app = await setUp(true);
+        request = await app.scan(text.trim());
+      } catch (again) {
+        return finish('error', describeError(again));
+      }
+    } else {
+      return finish('error', describeError(error));
+    }
+  }
+  stopCountdown = showLoginRequest(ui, request);
+  show('confirm');
+  (request.codeRequired ? ui.codeInput : ui.confirm).focus();
+}
+
+async function decide(action: 'confirm' | 'reject'): Promise<void> {
+  const current = request;
+  if (!current) return;
+  ui.confirm.disabled = true;
+  ui.reject.disabled = true;
+  try {
+    if (action === 'confirm') {
+      await current.confirm({ code: ui.codeInput.value });
+      finish('confirmed', 'Confirmed. The computer is signing you in.');
+    } else {
+      await current.reject();
+      finish('rejected', 'Rejected. Nobody was signed in.');
+    }
+  } catch (error) {
+    // A missing code is the user's to fix on the same screen; anything else ends this request.
+    if (isQrLoginError(error) && error.code === 'CODE_REQUIRED') {
+      ui.countdown.textContent = describeError(error);
+      ui.confirm.disabled = false;
+      ui.reject.disabled = false;
+      ui.codeInput.focus();
+      return;
+    }
+    finish('error', describeError(error));
+  }
+}
+
+ui.pasteForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void scan(ui.qrText.value);
+});
+ui.decisionForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void decide('confirm');
+});
+ui.reject.addEventListener('click', () => void decide('reject'));
+ui.scanAgain.addEventListener('click', () => show('scan'));
+
+ui.cameraStart.hidden = !cameraSupported();
+ui.cameraStart.addEventListener('click', () => {
+  camera?.abort();
+  const controller = new AbortController();
+  camera = controller;
+  ui.cameraView.hidden = false;
+  ui.cameraStop.hidden = false;
+  readQrFromCamera(ui.cameraView, controller.signal)
+    .then(scan, (error: unknown) => {
+      if (!controller.signal.aborted) ui.deviceStatus.textContent = `The camera is not available: ${String(error)}`;
+    })
+    .finally(() => {
+      ui.cameraView.hidden = true;
+      ui.cameraStop.hidden = true;
+    });
+});
+ui.cameraStop.addEventListener('click', () => camera?.abort());
+
+try {
+  app = await setUp(false);
+  show('scan');
+  // Opening `/phone?qr=<link>` scans that link, like an app opened from the QR's own URL.
+  const opened = new URLSearchParams(location.search).get('qr');
+  if (opened) {
+    // A reload must not scan again (the session is locked to this device after the first scan).
+    history.replaceState(null, '', location.pathname);
+    await scan(opened);
+  }
+} catch (error) {
+  ui.deviceStatus.textContent = `Could not set up this phone: ${describeError(error)}`;
+}

@@ -1,0 +1,49 @@
+/**
+ * The host's `/` page: the `<qr-login>` widget while signed out, "Signed in as …" with a sign-out
+ * button once the host's own cookie session exists.
+ */
+import type { HostSession } from './host-sessions.js';
+import { escapeHtml, layout } from './html.js';
+
+/**
+ * The signed-out page. The widget redeems through the host's `POST /login/qr` and then reloads
+ * `/` (its `redirect` attribute), which the host now answers with the signed-in page.
+ *
+ * @example
+ * res.end(loginPage());
+ */
+export function loginPage(): string {
+  return layout({
+    title: 'Sign in — qrlogin demo',
+    script: 'login.js',
+    body: `<main class="card">
+<h1>Sign in to the demo site</h1>
+<p class="lead">Scan the code with the app where you are already signed in.</p>
+<qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/"></qr-login>
+<p class="hint">No phone at hand? Open the <a href="/phone" target="_blank" rel="noopener">phone simulator</a>
+in another window and paste the code's link there.</p>
+</main>`,
+  });
+}
+
+/**
+ * The signed-in page, from the host's own session.
+ *
+ * @example
+ * res.end(signedInPage(session));
+ */
+export function signedInPage(session: HostSession): string {
+  const { requester } = session;
+  const browser = [requester.browser, requester.os].filter(Boolean).join(' on ') || 'an unknown browser';
+  return layout({
+    title: 'Signed in — qrlogin demo',
+    body: `<main class="card">
+<h1 class="signed-in">Signed in as <span id="user">${escapeHtml(session.userId)}</span></h1>
+<p>This browser (${escapeHtml(browser)}) was signed in at
+<time datetime="${new Date(session.signedInAt).toISOString()}">${escapeHtml(new Date(session.signedInAt).toUTCString())}</time>
+by device <code>${escapeHtml(session.deviceId)}</code>. The page reads this from the host's own
+cookie session; qrlogin only vouched for the login once.</p>
+<form method="post" action="/logout"><button type="submit" class="button">Sign out</button></form>
+</main>`,
+  });
+}

@@ -1,0 +1,267 @@
+/**
+ * The demo host app: a small site on bare node:http that wires qrlogin in the way a real host
+ * would. qrlogin owns `/qrlogin/*` and the WebSocket; the host owns everything else — its login
+ * page, its redeem route, its own cookie session, and (playing the mobile app's backend) the
+ * app sign-in that authorises device registration.
+ */
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createQrLogin, isQrLoginError, type QrLogin, type QrLoginOptions } from '@qrlogin/server';
+import { type Asset, buildAssets } from './build-assets.js';
+import { parseCookies, serializeCookie } from './cookies.js';
+import { describeDemoRequester } from './describe-demo-requester.js';
+import { type HostSession, hostSessionStore } from './host-sessions.js';
+import { loginPage, signedInPage } from './login-page.js';
+import { phonePage } from './phone-page.js';
+
+/** The strict policy the pages are built for: no inline script or style, nothing from elsewhere. */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  // A login widget must not be framed: a framing page could trick clicks on it.
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  /** Port to listen on; `0` picks a free one. @default 3000 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /**
+   * The site's public origin: the audience of the phone's signatures and the base of the QR URL.
+   * Requests for any other host name are redirected to it, so the QR and the page always agree.
+   * @default `http://localhost:${port}`
+   */
+  origin?: string;
+  /** Send {@link STRICT_CSP} with every page. @default true */
+  csp?: boolean;
+  /** The phone must type the two digits the login page shows. @default true */
+  numberMatching?: boolean;
+  /** Who the phone simulator is "signed in to the app" as. @default 'ana@example.com' */
+  demoUser?: string;
+  /** Passed to `createQrLogin`. @default 120 */
+  sessionTtlSeconds?: number;
+  /** Passed to `createQrLogin`. @default qrlogin's defaults */
+  rateLimits?: QrLoginOptions['rateLimits'];
+}
+
+/** A running demo. */
+export interface Demo {
+  /** `origin`, e.g. `http://localhost:3000`. */
+  url: string;
+  /** The qrlogin instance, for tests and logging. */
+  qr: QrLogin;
+  /** Stops qrlogin and the HTTP server. */
+  close(): Promise<void>;
+}
+
+const SESSION_COOKIE = 'demo_session';
+const APP_COOKIE = 'demo_app';
+const DAY_SECONDS = 86_400;
+const MAX_REDEEM_BODY_BYTES = 1024;
+
+type Send = (status: number, headers: Record<string, string>, body?: string | Buffer) => void;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Starts the demo host app and resolves once it listens.
+ *
+ * @example
+ * const demo = await startDemo({ port: 0 });
+ * console.log(demo.url); // http://localhost:41235
+ * await demo.close();
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const csp = options.csp ?? true;
+  const demoUser = options.demoUser ?? 'ana@example.com';
+  const assets = await buildAssets();
+
+  const server = http.createServer();
+  server.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const origin = options.origin ?? `http://localhost:${port}`;
+  const canonicalHost = new URL(origin).host;
+  const secure = origin.startsWith('https:');
+
+  const logins = hostSessionStore<HostSession>({ ttlSeconds: DAY_SECONDS });
+  // The mobile app's own sign-in, simulated: a token cookie that /phone hands out.
+  const appUsers = hostSessionStore<string>({ ttlSeconds: DAY_SECONDS });
+
+  const qr = createQrLogin({
+    origin,
+    numberMatching: options.numberMatching ?? true,
+    ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+    ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
+    describeRequester: describeDemoRequester,
+    // Device registration is authorised by the app's sign-in, never by the website's.
+    authenticate: (request) => {
+      const userId = appUsers.get(parseCookies(request.headers.get('cookie')).get(APP_COOKIE));
+      return userId ? { userId } : null;
+    },
+  });
+  qr.attach(server);
+
+  const pageHeaders = (): Record<string, string> => ({
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+    ...(csp ? { 'content-security-policy': STRICT_CSP } : {}),
+  });
+  const cookie = (name: string, value: string, maxAgeSeconds: number, sameSite: 'Lax' | 'Strict') =>
+    serializeCookie(name, value, { maxAgeSeconds, sameSite, secure });
+
+  /** State-changing host routes only take same-origin requests (defence in depth next to SameSite). */
+  const checkSameOrigin = (req: http.IncomingMessage) => {
+    const from = req.headers.origin;
+    if (from !== undefined && from !== origin) {
+      throw new HttpError(403, 'FORBIDDEN_ORIGIN', 'cross-site requests are not accepted');
+    }
+  };
+
+  const redeemRoute = async (req: http.IncomingMessage, send: Send) => {
+    checkSameOrigin(req);
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send { sessionId, browserSecret } as application/json');
+    }
+    const body = await readBody(req, MAX_REDEEM_BODY_BYTES);
+    let input: unknown;
+    try {
+      input = JSON.parse(body);
+    } catch {
+      throw new HttpError(400, 'INVALID_REQUEST', 'the body is not JSON');
+    }
+    const { sessionId, browserSecret } = (input ?? {}) as Record<string, unknown>;
+    if (typeof sessionId !== 'string' || typeof browserSecret !== 'string') {
+      throw new HttpError(400, 'INVALID_REQUEST', 'expected { sessionId, browserSecret } strings');
+    }
+    // Once: a second redeem of the same session fails with ALREADY_REDEEMED.
+    const login = await qr.redeem({ sessionId, browserSecret });
+    // A fresh id for every login, never a reused one (no session fixation).
+    logins.delete(parseCookies(req.headers.cookie).get(SESSION_COOKIE));
+    const id = logins.create({
+      userId: login.userId,
+      deviceId: login.deviceId,
+      requester: login.requester,
+      signedInAt: login.redeemedAt,
+    });
+    send(
+      200,
+      {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        'set-cookie': cookie(SESSION_COOKIE, id, DAY_SECONDS, 'Lax'),
+      },
+      JSON.stringify({ userId: login.userId }),
+    );
+  };
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse, send: Send) => {
+    const url = new URL(req.url ?? '/', origin);
+    const method = req.method ?? 'GET';
+    const cookies = parseCookies(req.headers.cookie);
+
+    if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
+      const session = logins.get(cookies.get(SESSION_COOKIE));
+      return send(200, pageHeaders(), session ? signedInPage(session) : loginPage());
+    }
+    if (url.pathname === '/login/qr') {
+      if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
+      return redeemRoute(req, send);
+    }
+    if (url.pathname === '/logout') {
+      if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
+      checkSameOrigin(req);
+      logins.delete(cookies.get(SESSION_COOKIE));
+      return send(303, { location: '/', 'set-cookie': cookie(SESSION_COOKIE, '', 0, 'Lax') });
+    }
+    if (url.pathname === '/phone' && (method === 'GET' || method === 'HEAD')) {
+      const headers = pageHeaders();
+      if (!appUsers.get(cookies.get(APP_COOKIE))) {
+        // Opening the simulator "signs in to the app". Strict: no other site can ride on it to
+        // register its own key for this user.
+        headers['set-cookie'] = cookie(APP_COOKIE, appUsers.create(demoUser), DAY_SECONDS, 'Strict');
+      }
+      return send(200, headers, phonePage(demoUser));
+    }
+    if (url.pathname.startsWith('/assets/') && (method === 'GET' || method === 'HEAD')) {
+      const asset: Asset | undefined = assets.get(url.pathname.slice('/assets/'.length));
+      if (asset) {
+        return send(
+          200,
+          { 'content-type': asset.contentType, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' },
+          asset.body,
+        );
+      }
+    }
+    if (url.pathname === '/favicon.ico') return send(204, {});
+    // Everything under /qrlogin (sessions, polls, scans, devices, the QR's help page) is qrlogin's.
+    qr.node(req, res, () => send(404, { 'content-type': 'text/plain; charset=utf-8' }, 'Not found\n'));
+  };
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const send: Send = (status, headers, body) => {
+      res.writeHead(status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    if (req.headers.host !== canonicalHost) {
+      // One origin only: a page opened as 127.0.0.1 would make sessions whose QR says localhost.
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        return send(308, { location: new URL(req.url ?? '/', origin).href });
+      }
+      return send(421, { 'content-type': 'text/plain; charset=utf-8' }, `use ${origin}\n`);
+    }
+    route(req, res, send).catch((err: unknown) => {
+      const status = err instanceof HttpError ? err.status : isQrLoginError(err) ? err.status : 500;
+      const code = err instanceof HttpError || isQrLoginError(err) ? err.code : 'INTERNAL_ERROR';
+      const message = err instanceof HttpError || isQrLoginError(err) ? err.message : 'internal error';
+      if (status === 500) console.error('qrlogin demo:', err);
+      if (res.headersSent) return void res.destroy();
+      send(
+        status,
+        { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        JSON.stringify({ error: { code, message } }),
+      );
+    });
+  });
+
+  return {
+    url: origin,
+    qr,
+    async close() {
+      await qr.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Reads a request body as text, refusing more than `limit` bytes with a 413. */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
