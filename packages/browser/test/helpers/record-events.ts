@@ -33,7 +33,7 @@ export function recordEvents(client: QrLoginClient): Recorder {
   const log: [Name, unknown][] = [];
   const waiters: { name: Name; match: (p: never) => boolean; resolve: (p: unknown) => void }[] = [];
   for (const name of NAMES) {
-    client.on(name, (payload: unknown) => {
+    client.on(name, (payload: unknown, ..._rest: unknown[]) => {
       log.push([name, payload]);
       for (const waiter of [...waiters]) {
         if (waiter.name === name && waiter.match(payload as never)) {
