@@ -1,11 +1,12 @@
 /**
- * qrlogin on Fastify 5: its routes under `/qrlogin` (handed to `qr.node` with `reply.hijack()`),
- * its WebSocket on `app.server`, and the host's own `POST /login/qr`, which redeems a confirmed
- * session and issues the host's own cookie.
+ * qrlogin on Fastify 5: the `qrLoginFastify` plugin serves its routes under `/qrlogin` and its
+ * WebSocket on `app.server`; the host's own `POST /login/qr` redeems a confirmed session and issues
+ * the host's own cookie.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createQrLogin, isQrLoginError } from '@qrlogin/server';
+import { qrLoginFastify } from '@qrlogin/server/fastify';
 import Fastify from 'fastify';
 
 // The host's own accounts and sessions; a real app keeps these in its database.
@@ -29,17 +30,8 @@ export async function start(port = 3000, origin = `http://localhost:${port}`) {
   });
 
   const app = Fastify();
-  qr.attach(app.server);
-  // In its own encapsulated scope, so only these routes lose Fastify's body parsing: qrlogin reads
-  // and size-limits the raw body itself.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    scope.all('/qrlogin/*', (request, reply) => {
-      reply.hijack();
-      qr.node(request.raw, reply.raw);
-    });
-  });
+  // qrlogin's routes under /qrlogin (they read their own raw bodies) and its WebSocket on app.server.
+  await app.register(qrLoginFastify(qr));
 
   app.post<{ Body: { sessionId?: unknown; browserSecret?: unknown } | null }>('/login/qr', async (request, reply) => {
     try {

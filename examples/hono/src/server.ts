@@ -1,6 +1,6 @@
 /**
- * qrlogin on Hono (Node, `@hono/node-server`): its routes under `/qrlogin` through `qr.fetch`, its
- * WebSocket on the server `serve()` returns, and the host's own `POST /login/qr`, which redeems a
+ * qrlogin on Hono (Node, `@hono/node-server`): the `qrLoginHono` middleware serves its routes under
+ * `/qrlogin`, `qr.attach()` its WebSocket on the server `serve()` returns, and the host's own `POST /login/qr`, which redeems a
  * confirmed session and issues the host's own cookie.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { createQrLogin, isQrLoginError } from '@qrlogin/server';
+import { qrLoginHono } from '@qrlogin/server/hono';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -35,8 +35,8 @@ export async function start(port = 3000, origin = `http://localhost:${port}`) {
   });
 
   const app = new Hono();
-  // A Web Request has no client address; qrlogin needs it for rate limits and the requester context.
-  app.all('/qrlogin/*', (c) => qr.fetch(c.req.raw, { remoteAddress: getConnInfo(c).remote.address }));
+  // qrlogin's routes under /qrlogin via qr.fetch, with the client address from the Node socket.
+  app.use(qrLoginHono(qr));
 
   app.post('/login/qr', async (c) => {
     try {
