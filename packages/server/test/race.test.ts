@@ -103,7 +103,8 @@ describe('state machine under arbitrary interleavings (fast-check scheduler)', (
           await s.waitFor(Promise.all(outcomes));
           const won = (await Promise.all(outcomes)).filter(Boolean);
           const decisions = won.filter((w) => w !== 'redeem');
-          expect(decisions.length).toBe(1);
+          // A run of nothing but redeems has no decision to win.
+          expect(decisions.length).toBe(ops.some((op) => op !== 'redeem') ? 1 : 0);
           expect(won.filter((w) => w === 'redeem').length).toBeLessThanOrEqual(decisions[0] === 'confirm' ? 1 : 0);
           inner.close?.();
         },
