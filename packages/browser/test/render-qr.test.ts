@@ -80,8 +80,10 @@ describe('qrMatrix', () => {
   it('still decodes with a corner of the data area damaged, thanks to level M', () => {
     const matrix = qrMatrix(PAYLOADS[0]!);
     const damaged = { size: matrix.size, modules: matrix.modules.slice() };
-    // Flip a 3×3 block of data modules next to the bottom-right alignment area.
-    for (let y = 20; y < 23; y++) for (let x = 12; x < 15; x++) damaged.modules[y * matrix.size + x] ^= 1;
+    // Flip a 3×3 block of data modules left of the bottom-right alignment area.
+    for (let y = 20; y < 23; y++) {
+      for (let x = 12; x < 15; x++) damaged.modules[y * matrix.size + x] = matrix.modules[y * matrix.size + x] ? 0 : 1;
+    }
     expect(damaged.modules).not.toEqual(matrix.modules);
     expect(decodeMatrix(damaged)).toBe(PAYLOADS[0]);
   });

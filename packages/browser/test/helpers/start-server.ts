@@ -4,7 +4,7 @@
  * long-polls are still held, and registered phones (the real `@qrlogin/app`) to scan and decide.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createQrLoginApp, generateDeviceKeys, type QrLoginApp } from '@qrlogin/app';
 import { createQrLogin, type QrLogin, type QrLoginOptions } from '@qrlogin/server';
@@ -30,12 +30,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The host application's own routes; answers `true` when it handled the request. */
+export type HostRoutes = (req: IncomingMessage, res: ServerResponse, qr: QrLogin) => boolean;
+
 /**
  * Starts the server. `attach: false` leaves the WebSocket unserved (no upgrade listener at all), as
- * a host that only mounted the HTTP handler would.
+ * a host that only mounted the HTTP handler would; `host` serves the host's own pages and routes.
  */
-export async function startServer(options: Partial<QrLoginOptions> & { attach?: boolean } = {}): Promise<TestServer> {
-  const { attach = true, ...qrOptions } = options;
+export async function startServer(
+  options: Partial<QrLoginOptions> & { attach?: boolean; host?: HostRoutes } = {},
+): Promise<TestServer> {
+  const { attach = true, host, ...qrOptions } = options;
   const http = createServer();
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -46,6 +51,7 @@ export async function startServer(options: Partial<QrLoginOptions> & { attach?: 
   let upgrades = 0;
 
   http.on('request', (req, res) => {
+    if (host?.(req, res, qr)) return;
     if (req.method === 'GET' && /^\/qrlogin\/sessions\/[^/]+(\?|$)/.test(req.url ?? '')) {
       polls.add(res);
       res.on('close', () => polls.delete(res));

@@ -1,0 +1,148 @@
+/**
+ * The `<qr-login>` element in real headless Chromium, on a page under a strict CSP that loads the
+ * `<script>` build, against the real server: the test reads the QR from a screenshot with jsQR,
+ * scans and decides with the real app package, and watches what the page shows and does.
+ */
+import { existsSync } from 'node:fs';
+import jsQR from 'jsqr';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { formatString, LOCALES } from '../src/index.js';
+import { buildIife, hostPage } from './helpers/host-page.js';
+import { startServer, type TestServer } from './helpers/start-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: the element test must run in CI`);
+  console.warn(`[browser] skipping the <qr-login> Chromium test: ${CHROMIUM} is not installed`);
+}
+
+let browser: Browser | undefined;
+let bundle = '';
+let server: TestServer | undefined;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  bundle = await buildIife();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await page?.context().close();
+  page = undefined;
+  await server?.close();
+  server = undefined;
+});
+
+async function open(
+  options: Parameters<typeof startServer>[0] & { lang?: string; attributes?: Record<string, string> } = {},
+): Promise<Page> {
+  const { lang = 'en', attributes = {}, ...serverOptions } = options;
+  server = await startServer({
+    ...serverOptions,
+    host: hostPage({ bundle, lang, attributes: { 'base-url': '/qrlogin', 'redeem-url': '/login/qr', ...attributes } }),
+  });
+  const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
+  page = await context.newPage();
+  await page.goto(`${server.origin}/`);
+  return page;
+}
+
+/** Screenshots the QR part and decodes it with jsQR: what a phone camera would read. */
+async function readQr(page: Page): Promise<string> {
+  const qr = page.locator('qr-login [part=qr] svg');
+  await qr.waitFor();
+  const png = PNG.sync.read(await page.locator('qr-login [part=qr]').screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  if (!decoded) throw new Error('no QR code found in the screenshot');
+  return decoded.data;
+}
+
+const statusText = (page: Page) => page.locator('qr-login [part=status]').textContent();
+const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+const domEvents = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __events: { type: string; detail: unknown }[] }).__events);
+
+describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
+  it('Japanese page, WebSocket, number matching: scan → code shown → confirm → redeemed, cookie set, zero CSP violations', async () => {
+    const ja = LOCALES.ja;
+    const page = await open({ lang: 'ja', numberMatching: true });
+    const text = await readQr(page);
+    expect(text).toMatch(new RegExp(`^${server!.baseUrl}/q/1/[A-Za-z0-9_-]{22}$`));
+    await expect.poll(() => statusText(page)).toBe(ja.pending);
+    const svg = page.locator('qr-login [part=qr] svg');
+    expect(await svg.getAttribute('role')).toBe('img');
+    expect(await svg.getAttribute('aria-label')).toBe(ja.qrLabel);
+    expect(await page.locator('qr-login [part=status]').getAttribute('role')).toBe('status');
+    expect(await page.locator('qr-login [part=countdown]').textContent()).toMatch(/^残り [12]:[0-5][0-9]$/);
+
+    const phone = await server!.phone('alice');
+    const request = await phone.scan(text);
+    const code = page.locator('qr-login [part=code]');
+    await code.waitFor();
+    const shown = (await code.textContent())!;
+    expect(shown).toMatch(/^[0-9]{2}$/);
+    expect(await statusText(page)).toBe(formatString(ja.scannedCode, { code: shown }));
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('scanned');
+
+    await request.confirm({ code: shown });
+    await expect.poll(() => statusText(page)).toBe(ja.signedIn);
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('redeemed');
+    const events = await domEvents(page);
+    expect(events.filter((e) => e.type === 'qrlogin-login')).toEqual([
+      { type: 'qrlogin-login', detail: { userId: 'alice' } },
+    ]);
+    expect(events.filter((e) => e.type === 'qrlogin-state').map((e) => (e.detail as { state: string }).state)).toEqual([
+      'pending',
+      'scanned',
+      'confirmed',
+    ]);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'sid')).toMatchObject({ httpOnly: true });
+    expect(server!.qr.socketCount).toBeLessThanOrEqual(1);
+    expect(server!.upgrades).toBe(1);
+
+    expect(await violations(page)).toEqual([]);
+    // The detector works: an inline style attribute is a violation under this policy.
+    await page.evaluate(() => document.body.setAttribute('style', 'color: red'));
+    await expect.poll(() => violations(page)).toEqual(['style-src-attr']);
+  });
+
+  it('English page, WebSockets not served: falls back to long-poll; reject shows the refresh button, which brings a new code', async () => {
+    const en = LOCALES.en;
+    const page = await open({ attach: false });
+    const first = await readQr(page);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(first)).reject();
+    await expect.poll(() => statusText(page)).toBe(en.rejected);
+    const button = page.getByRole('button', { name: en.refresh });
+    await button.waitFor();
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('rejected');
+
+    await button.click();
+    await expect.poll(() => statusText(page)).toBe(en.pending);
+    const second = await readQr(page);
+    expect(second).not.toBe(first);
+    expect(await button.isHidden()).toBe(true);
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('redirect attribute: navigates once the host answered, after qrlogin-login', async () => {
+    const page = await open({ lang: 'zh-CN', attributes: { redirect: '/account', transport: 'poll' } });
+    const text = await readQr(page);
+    await expect.poll(() => statusText(page)).toBe(LOCALES['zh-CN'].pending);
+    const phone = await server!.phone('bob');
+    const navigated = page.waitForURL(`${server!.origin}/account`);
+    await (await phone.scan(text)).confirm();
+    await navigated;
+    expect((await page.context().cookies()).map((c) => c.name)).toContain('sid');
+  });
+});
