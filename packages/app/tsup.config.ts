@@ -10,5 +10,10 @@ export default defineConfig({
   platform: 'neutral',
   // The protocol package is private: bundle it so the published package is self-contained.
   noExternal: ['@qrlogin/protocol'],
-  external: ['tweetnacl'],
+  external: ['tweetnacl', /^tweetnacl\//],
+  // Bundle the protocol from its TypeScript sources, so the build does not depend on the
+  // protocol package having been built first.
+  esbuildOptions(options) {
+    options.conditions = ['@qrlogin/source'];
+  },
 });

@@ -3,7 +3,7 @@
  * `tweetnacl`, which is pure JavaScript and so runs on Hermes, where there is no `crypto.subtle`.
  */
 import { encodeBase64Url, QrLoginError } from '@qrlogin/protocol';
-import nacl from 'tweetnacl';
+import nacl from 'tweetnacl/nacl.js';
 import type { RandomBytes } from './platform.js';
 import { resolveRandomBytes } from './rng.js';
 

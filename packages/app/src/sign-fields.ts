@@ -2,7 +2,7 @@
  * The one place a device signature is made.
  */
 import { canonicalBytes, encodeBase64Url, type SignedFields } from '@qrlogin/protocol';
-import nacl from 'tweetnacl';
+import nacl from 'tweetnacl/nacl.js';
 import type { DeviceKeys } from './device-keys.js';
 
 /**

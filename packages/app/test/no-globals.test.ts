@@ -5,7 +5,13 @@
  * without one it must refuse with NO_SECURE_RANDOM; `Math.random` must never be called.
  */
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { canonicalBytes, decodeBase64Url, formatQrPayload, type SignedFields, SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
+import {
+  canonicalBytes,
+  decodeBase64Url,
+  formatQrPayload,
+  type SignedFields,
+  SIGNING_TEST_VECTOR as V,
+} from '@qrlogin/protocol';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import type * as AppModule from '../src/index.js';
 
@@ -100,7 +106,9 @@ describe('without crypto, TextEncoder, TextDecoder, URL and Buffer', () => {
         return { status: 200, headers: { get: () => null }, text: async () => answer };
       },
     });
-    const request = await client.scan(formatQrPayload({ origin: 'https://example.com', basePath: '/qrlogin', sessionId }));
+    const request = await client.scan(
+      formatQrPayload({ origin: 'https://example.com', basePath: '/qrlogin', sessionId }),
+    );
     await request.confirm({ code: '42' });
 
     const common = { audience: 'https://example.com', sessionId, deviceId, timestamp: 1_767_225_600_000 };

@@ -17,7 +17,7 @@ import {
   signFields,
 } from '@qrlogin/app';
 import { SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
-import nacl from 'tweetnacl';
+import nacl from 'tweetnacl/nacl.js';
 
 declare const print: (text: string) => void;
 
