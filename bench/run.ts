@@ -1,0 +1,98 @@
+/**
+ * `pnpm bench [--quick] [--only=1,3]`: runs the scenarios of issue 8 on loopback, each with
+ * bounded loops and its baseline in the same run, prints a table and writes
+ * `bench/results/<date>.json`. Servers and load generators each run in their own process.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BenchConfig, FULL, QUICK } from './lib/config.js';
+import { machineInfo } from './lib/machine.js';
+import { type BenchRedis, haveRedis, startRedis } from './lib/redis-server.js';
+import type { Row, ScenarioResult } from './lib/result.js';
+import { childFileLimit } from './lib/spawn-child.js';
+import { renderTable } from './lib/table.js';
+import { bundleSizes } from './scenarios/bundle-sizes.js';
+import { capacity } from './scenarios/capacity.js';
+import { polling } from './scenarios/polling.js';
+import { pushLatency } from './scenarios/push-latency.js';
+import { redisLatency } from './scenarios/redis-latency.js';
+import { soak } from './scenarios/soak.js';
+import { throughput } from './scenarios/throughput.js';
+
+const args = process.argv.slice(2);
+const cfg: BenchConfig = args.includes('--quick') ? QUICK : FULL;
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
+  .map(Number);
+const wanted = (n: number) => !only || only.includes(n);
+
+const fileLimit = await childFileLimit();
+const machine = machineInfo(fileLimit);
+const started = new Date();
+console.log(
+  `qrlogin bench (${cfg.quick ? 'quick' : 'full'}) — ${machine.nproc} cores, node ${machine.node}, open-file limit ${fileLimit}`,
+);
+
+let redis: BenchRedis | undefined;
+const needsRedis = wanted(2);
+if (needsRedis) {
+  if (await haveRedis()) redis = await startRedis();
+  else console.warn('redis-server not found: scenario 2 is skipped (apt-get install redis-server)');
+}
+
+const scenarios: [number, string, () => Promise<ScenarioResult>][] = [
+  [1, 'push latency, one instance', () => pushLatency(cfg)],
+  [
+    2,
+    'push latency, two instances on Redis',
+    () => (redis ? redisLatency(cfg, redis) : Promise.reject(new Error('no redis-server'))),
+  ],
+  [3, 'capacity', () => capacity(cfg, fileLimit)],
+  [4, 'throughput', () => throughput(cfg)],
+  [5, 'against polling', () => polling(cfg)],
+  [6, 'soak', () => soak(cfg)],
+  [7, 'bundle sizes', () => bundleSizes()],
+];
+
+const results: ScenarioResult[] = [];
+const failures: { scenario: number; error: string }[] = [];
+try {
+  for (const [n, title, run] of scenarios) {
+    if (!wanted(n)) continue;
+    const t0 = Date.now();
+    process.stdout.write(`\n▶ ${n} ${title} … `);
+    try {
+      const result = await run();
+      results.push(result);
+      console.log(`${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      console.log(renderTable(result.rows));
+    } catch (err) {
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      failures.push({ scenario: n, error });
+      console.log(`FAILED\n${error}`);
+    }
+  }
+} finally {
+  await redis?.stop();
+}
+
+const rows: Row[] = results.flatMap((r) => r.rows);
+console.log(`\n## Results (${cfg.quick ? '--quick' : 'full'}, ${started.toISOString()})\n`);
+console.log(renderTable(rows));
+const barred = rows.filter((r) => r.pass !== undefined);
+console.log(
+  `\n${barred.filter((r) => r.pass).length} of ${barred.length} bars met${failures.length ? `, ${failures.length} scenario(s) failed to run` : ''}.`,
+);
+
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
+const file = `${dir}${stamp}${cfg.quick ? '-quick' : ''}.json`;
+writeFileSync(
+  file,
+  `${JSON.stringify({ startedAt: started.toISOString(), mode: cfg.quick ? 'quick' : 'full', config: cfg, machine, rows, results, failures }, null, 2)}\n`,
+);
+console.log(`Wrote ${file}`);
+process.exitCode = failures.length ? 1 : 0;

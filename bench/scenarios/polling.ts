@@ -1,0 +1,122 @@
+import type { BenchConfig } from '../lib/config.js';
+import { newDeviceKeys, registerDevices } from '../lib/devices.js';
+import type { ProcessStats } from '../lib/process-stats.js';
+import { type Row, round, type ScenarioResult } from '../lib/result.js';
+import { spawnChild } from '../lib/spawn-child.js';
+import type { Summary } from '../lib/stats.js';
+
+interface ModeResult {
+  mode: string;
+  latency: Summary;
+  missed: number;
+  errors: number;
+  errorSamples: string[];
+  /** Server CPU over the window, in cores. */
+  cpuCores: number;
+  polls: number;
+  pollErrors: number;
+  windowMs: number;
+}
+
+/**
+ * Scenario 5: the same N waiting browsers, waiting on qrlogin's WebSocket push versus polling
+ * qrlogin's own `GET /sessions/:id` every 2 s and every 5 s (the design most QR-login
+ * implementations use). Phones confirm a slice of them at a steady rate across the window;
+ * detection latency runs from the confirm request to the browser knowing. Server CPU comes from
+ * `process.cpuUsage()` in the server process over the same window.
+ */
+export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
+  const keys = newDeviceKeys(8);
+  const modes: { mode: string; open: { mode: 'ws' | 'poll'; intervalMs?: number } }[] = [
+    { mode: 'push', open: { mode: 'ws' } },
+    { mode: 'poll 2 s', open: { mode: 'poll', intervalMs: 2000 } },
+    { mode: 'poll 5 s', open: { mode: 'poll', intervalMs: 5000 } },
+  ];
+  const results: Record<string, ModeResult> = {};
+  for (const { mode, open } of modes) {
+    const server = await spawnChild('servers/qrlogin-server.ts', {}, { profile: true });
+    const agent = await spawnChild('load/agent.ts');
+    try {
+      const port = server.info.port as number;
+      const devices = await registerDevices(server, keys);
+      await agent.call('init', { kind: 'qrlogin', browserPort: port, phonePort: port, devices });
+      await agent.call('openBrowsers', { count: 300, concurrency: 100, mode: 'ws' });
+      await agent.call('confirmAtRate', { count: 300, rate: 500, settleMs: 2000 });
+      await agent.call('closeAll');
+      const opened = await agent.call<{ opened: number }>('openBrowsers', {
+        count: cfg.pollBrowsers,
+        concurrency: 200,
+        ...open,
+      });
+      // Let the pollers reach their steady cadence before the window opens.
+      if (open.intervalMs) await new Promise((r) => setTimeout(r, open.intervalMs));
+      await agent.call('resetCounters');
+      const s0 = await server.call<ProcessStats>('stats');
+      const r = await agent.call<{
+        latency: Summary;
+        missed: number;
+        errorCount: number;
+        errorSamples: string[];
+        polls: number;
+        pollErrors: number;
+      }>('confirmAtRate', {
+        count: cfg.pollConfirms,
+        rate: cfg.pollConfirms / cfg.pollWindowSeconds,
+        settleMs: (open.intervalMs ?? 0) + 3000,
+      });
+      const s1 = await server.call<ProcessStats>('stats');
+      await agent.call('closeAll');
+      results[mode] = {
+        mode,
+        latency: r.latency,
+        missed: r.missed + cfg.pollBrowsers - opened.opened,
+        errors: r.errorCount,
+        errorSamples: r.errorSamples,
+        cpuCores: (s1.cpuUser + s1.cpuSystem - s0.cpuUser - s0.cpuSystem) / 1000 / (s1.at - s0.at),
+        polls: r.polls,
+        pollErrors: r.pollErrors,
+        windowMs: s1.at - s0.at,
+      };
+    } finally {
+      await agent.stop();
+      await server.stop();
+    }
+  }
+  const push = results.push as ModeResult;
+  const name = `5 against polling (${cfg.pollBrowsers} waiting browsers, ${cfg.pollConfirms} confirms over ${cfg.pollWindowSeconds} s)`;
+  const rows: Row[] = [];
+  for (const mode of ['poll 2 s', 'poll 5 s']) {
+    const p = results[mode] as ModeResult;
+    const barred = mode === 'poll 2 s';
+    const latencyRatio = p.latency.p50 / push.latency.p50;
+    const cpuRatio = push.cpuCores / p.cpuCores;
+    rows.push(
+      {
+        scenario: name,
+        metric: `median detection ms, push vs ${mode}`,
+        qrlogin: round(push.latency.p50),
+        baseline: round(p.latency.p50),
+        baselineName: mode,
+        ratio: round(latencyRatio),
+        ...(barred ? { bar: '≥ 1000× lower', pass: latencyRatio >= 1000 } : {}),
+      },
+      {
+        scenario: name,
+        metric: `server CPU (cores), push vs ${mode}`,
+        qrlogin: round(push.cpuCores),
+        baseline: round(p.cpuCores),
+        baselineName: mode,
+        ratio: round(cpuRatio),
+        ...(barred ? { bar: '≤ 0.1×', pass: cpuRatio <= 0.1 } : {}),
+      },
+    );
+  }
+  rows.push({
+    scenario: name,
+    metric: 'missed / errors (push, 2 s, 5 s)',
+    qrlogin: ['push', 'poll 2 s', 'poll 5 s']
+      .map((m) => `${results[m]?.missed}/${(results[m]?.errors ?? 0) + (results[m]?.pollErrors ?? 0)}`)
+      .join(', '),
+  });
+  return { name, rows, details: { results } };
+}
