@@ -8,6 +8,9 @@ import type { Cluster, Redis } from 'ioredis';
 /**
  * An ioredis client: a single node / Sentinel `Redis`, or a `Cluster`. The backends never connect,
  * configure or quit it; the host owns its lifecycle.
+ *
+ * @example
+ * const client: RedisClient = new Cluster([{ host: 'redis-1', port: 6379 }], { redisOptions: failFastRedisOptions });
  */
 export type RedisClient = Redis | Cluster;
 

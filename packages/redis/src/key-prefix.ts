@@ -3,7 +3,12 @@
  * can share one Redis and `SCAN MATCH <prefix>*` finds all of qrlogin's keys.
  */
 
-/** Default prefix of every key and channel. */
+/**
+ * Default prefix of every key and channel.
+ *
+ * @example
+ * const keys = await scanAll(client, `${DEFAULT_KEY_PREFIX}*`); // everything qrlogin wrote
+ */
 export const DEFAULT_KEY_PREFIX = 'qrlogin:';
 
 /**

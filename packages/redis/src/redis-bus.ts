@@ -3,7 +3,12 @@ import type { EventBus, SnapshotListener } from '@qrlogin/server';
 import { callRedis, type RedisClient } from './client.js';
 import { resolveKeyPrefix } from './key-prefix.js';
 
-/** Options of {@link redisBus}. */
+/**
+ * Options of {@link redisBus}.
+ *
+ * @example
+ * const options: RedisBusOptions = { publisher: client, subscriber: client.duplicate(), onError: log.warn };
+ */
 export interface RedisBusOptions {
   /** Client that publishes; may be the same client the stores use. */
   publisher: RedisClient;

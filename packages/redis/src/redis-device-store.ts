@@ -5,7 +5,12 @@ import { addDeviceScript } from './scripts/add-device.js';
 import { runScript } from './scripts/lua-script.js';
 import { revokeDeviceScript } from './scripts/revoke-device.js';
 
-/** Options of {@link redisDeviceStore}. */
+/**
+ * Options of {@link redisDeviceStore}.
+ *
+ * @example
+ * const options: RedisDeviceStoreOptions = { client, keyPrefix: 'shop:qr:' };
+ */
 export interface RedisDeviceStoreOptions {
   /** A connected ioredis client (`Redis` or `Cluster`), owned by the host. */
   client: RedisClient;

@@ -6,7 +6,12 @@ import { createSessionScript } from './scripts/create-session.js';
 import { hitCounterScript } from './scripts/hit-counter.js';
 import { runScript } from './scripts/lua-script.js';
 
-/** Options of {@link redisStore}. */
+/**
+ * Options of {@link redisStore}.
+ *
+ * @example
+ * const options: RedisStoreOptions = { client, keyPrefix: 'shop:qr:' };
+ */
 export interface RedisStoreOptions {
   /** A connected ioredis client (`Redis` or `Cluster`), owned by the host. */
   client: RedisClient;
