@@ -106,6 +106,8 @@ export interface QrLoginOptions {
 export interface SocketOptions {
   /** Largest frame accepted; the auth frame is ~120 bytes. @default 1024 */
   maxPayloadBytes: number;
+  /** Most fragments one message may arrive in (close 1008 past it). @default 8 */
+  maxFragments: number;
   /** Deadline for the `auth` frame. @default 5 */
   authTimeoutSeconds: number;
   /** Ping interval; a socket that misses one pong is terminated. @default 30 */
@@ -129,6 +131,7 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
 
 const DEFAULT_SOCKET: SocketOptions = {
   maxPayloadBytes: 1024,
+  maxFragments: 8,
   authTimeoutSeconds: 5,
   heartbeatSeconds: 30,
   maxPerIp: 50,

@@ -74,6 +74,9 @@ export function createSocketServer(ctx: Context): SocketServer {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.socket.maxPayloadBytes,
+    // An auth frame fits in one fragment; a sender splitting it into many is probing, not talking.
+    maxFragments: options.socket.maxFragments,
+    maxBufferedChunks: 64,
     // Compression buys nothing on 150-byte frames and costs memory per socket (and CRIME-style risks).
     perMessageDeflate: false,
     clientTracking: false,
@@ -81,6 +84,8 @@ export function createSocketServer(ctx: Context): SocketServer {
   const clients = new Set<Client>();
   const perIp = new Map<string, number>();
   const authDeadlines = new Deadlines();
+  // Upgrades past the caps check but not yet connected.
+  let pending = 0;
   const socketPath = `${options.basePath}${ROUTES.socket}`;
   let closing = false;
 
@@ -130,7 +135,7 @@ export function createSocketServer(ctx: Context): SocketServer {
     deliver(client, currentSnapshot(ctx, await settledSession(ctx, record.id)));
   }
 
-  function onConnection(socket: WebSocket, ip: string, ipKey: string): void {
+  function onConnection(socket: WebSocket, ip: string, ipKey: string, release: () => void): void {
     const client: Client = { socket, ip, ipKey, alive: true, authed: false, version: 0 };
     clients.add(client);
     authDeadlines.add(client, options.now() + options.socket.authTimeoutSeconds * 1000, () => {
@@ -154,9 +159,7 @@ export function createSocketServer(ctx: Context): SocketServer {
       clients.delete(client);
       authDeadlines.delete(client);
       client.unwatch?.();
-      const left = (perIp.get(ipKey) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ipKey);
-      else perIp.set(ipKey, left);
+      release();
     });
   }
 
@@ -174,22 +177,43 @@ export function createSocketServer(ctx: Context): SocketServer {
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || !options.allowedOrigins.has(origin)) return refuse(403, 'FORBIDDEN_ORIGIN');
     const ipKey = rateLimitKeyOf(ip);
-    if ((perIp.get(ipKey) ?? 0) >= options.socket.maxPerIp || clients.size >= options.socket.maxTotal) {
+    if ((perIp.get(ipKey) ?? 0) >= options.socket.maxPerIp || pending + clients.size >= options.socket.maxTotal) {
       return refuse(429, 'RATE_LIMITED', { 'Retry-After': '5' });
     }
+    // The slot is taken before anything asynchronous happens, so a burst cannot overshoot the cap,
+    // and given back exactly once however the attempt ends (refused, aborted, failed handshake, closed).
+    perIp.set(ipKey, (perIp.get(ipKey) ?? 0) + 1);
+    pending++;
+    let connected = false;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (!connected) pending--;
+      const left = (perIp.get(ipKey) ?? 1) - 1;
+      if (left <= 0) perIp.delete(ipKey);
+      else perIp.set(ipKey, left);
+    };
+    socket.once('close', () => {
+      if (!connected) release();
+    });
     try {
       await ctx.limit('socketConnect', ipKey, ip);
     } catch (err) {
+      release();
       const status = isQrLoginError(err) ? err.status : 503;
       const code = isQrLoginError(err) ? err.code : 'STORE_UNAVAILABLE';
       const retry: Record<string, string> =
         isQrLoginError(err) && err.retryAfterSeconds ? { 'Retry-After': String(err.retryAfterSeconds) } : {};
       return refuse(status, code, retry);
     }
-    if (socket.destroyed) return;
-    // Counted before the handshake completes so a burst cannot overshoot the cap.
-    perIp.set(ipKey, (perIp.get(ipKey) ?? 0) + 1);
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, ip, ipKey));
+    if (socket.destroyed) return release();
+    // A malformed handshake is answered 400 by ws, which destroys the socket: 'close' releases it.
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      pending--;
+      connected = true;
+      onConnection(ws, ip, ipKey, release);
+    });
   }
 
   return {
