@@ -101,6 +101,9 @@ export function redisBus(options: RedisBusOptions): EventBus {
   const onError = options.onError ?? ((error: unknown) => console.error('[qrlogin/redis] bus:', error));
   const channels = new Map<string, Channel>();
   const resyncListeners = new Set<() => void>();
+  // Channels whose UNSUBSCRIBE failed (Redis was away): ioredis re-subscribes them on reconnect, so
+  // they are dropped again once the connection is back.
+  const orphans = new Set<string>();
   let closed = false;
   let lostConnection = false;
 
@@ -137,9 +140,13 @@ export function redisBus(options: RedisBusOptions): EventBus {
     // ioredis re-subscribes by itself, but does not say when Redis has confirmed. Our own SUBSCRIBE
     // (a no-op for channels already subscribed) is answered after ioredis's, on the same connection.
     const names = [...channels.keys()];
+    const stale = [...orphans].filter((name) => !channels.has(name));
+    orphans.clear();
     try {
       if (names.length > 0) await subscriber.subscribe(...names);
+      if (stale.length > 0) await subscriber.unsubscribe(...stale);
     } catch (err) {
+      for (const name of stale) orphans.add(name);
       // The connection dropped again; the next `ready` retries.
       lostConnection = true;
       onError(err);
@@ -175,6 +182,7 @@ export function redisBus(options: RedisBusOptions): EventBus {
           subscribed: callRedis(subscriber, 'subscribe to a session', () => subscriber.subscribe(name)),
         };
         channels.set(name, channel);
+        orphans.delete(name);
       }
       const own = channel;
       // Wrapped, so one function subscribed twice holds two independent subscriptions.
@@ -187,7 +195,9 @@ export function redisBus(options: RedisBusOptions): EventBus {
         channels.delete(name);
         // Commands on one connection run in order: a later subscribe's SUBSCRIBE to this channel is
         // sent after this UNSUBSCRIBE, so it wins.
-        await subscriber.unsubscribe(name).catch(() => undefined);
+        await subscriber.unsubscribe(name).catch(() => {
+          if (!channels.has(name)) orphans.add(name);
+        });
       };
 
       try {

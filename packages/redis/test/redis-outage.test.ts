@@ -7,7 +7,7 @@ import type { StatusSnapshot } from '@qrlogin/protocol';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deviceRecord, randomId, sessionRecord } from '../../server/test/conformance/fixtures.js';
-import { redisBus } from '../src/redis-bus.js';
+import { redisBus, sessionChannel } from '../src/redis-bus.js';
 import { redisDeviceStore } from '../src/redis-device-store.js';
 import { redisStore } from '../src/redis-store.js';
 import { connectClient, ready } from './helpers/clients.js';
@@ -40,6 +40,8 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
     const watched = randomId();
     const seen: StatusSnapshot[] = [];
     await bus.subscribe(watched, (s) => seen.push(s));
+    const leaving = randomId();
+    const leave = await bus.subscribe(leaving, () => {});
 
     const record = sessionRecord({ now: Date.now() });
     await store.create(record, Date.now() + 60_000);
@@ -60,6 +62,8 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
       bus.publish({ sessionId: watched, state: 'pending', version: 2, expiresAt: 1, serverTime: 1 }),
     ).rejects.toMatchObject(unavailable);
     await expect(bus.subscribe(randomId(), () => {})).rejects.toMatchObject(unavailable);
+    // A browser that leaves during the outage: its channel must not stay subscribed afterwards.
+    await leave();
 
     // Persistence is off in this test server, so Redis comes back empty, as after losing a
     // non-persistent primary: what matters is that the same clients work again untouched.
@@ -70,6 +74,10 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
     expect(await store.get(fresh.id)).toEqual(fresh);
     await bus.publish({ sessionId: watched, state: 'scanned', version: 2, expiresAt: 1, serverTime: 1 });
     await vi.waitFor(() => expect(seen.map((s) => s.version)).toEqual([2]));
+    const numsub = async (id: string) =>
+      ((await client.pubsub('NUMSUB', sessionChannel('qrlogin:', id))) as unknown[])[1];
+    expect(await numsub(watched)).toBe(1);
+    expect(await numsub(leaving)).toBe(0);
     await bus.close?.();
   });
 
