@@ -1,7 +1,7 @@
 /**
  * The two demo pages together, as a newcomer uses them: the login page in one browser context,
  * the phone simulator (`/phone`, `@qrlogin/app` running in the page) in another. The QR is read
- * from the login page's pixels and handed to the phone page by pasting its link or by opening
+ * from the login page's pixels and pasted into the phone page, or the page's demo shortcut opens
  * `/phone?qr=<link>`; the phone shows the confirm screen and the user clicks Confirm or Reject.
  *
  * Screenshots of both pages at the confirm step and after login go to `test-artifacts/`; with
@@ -133,19 +133,25 @@ describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
     expect(phoneLog.errors).toEqual([]);
   });
 
-  it('open /phone?qr=<link>, Reject: the login page shows the refusal and nobody is signed in', async () => {
+  it('the demo shortcut opens /phone?qr=<link>, Reject: the login page shows the refusal, nobody is signed in', async () => {
     const login = await desktop.newPage();
     const loginLog = await recordPageEvents(login);
     await login.goto(demo.url);
     const { text } = await readQrFromWidget(login);
+    // The shortcut carries exactly the code the QR shows.
+    const shortcut = login.locator('#phone-shortcut');
+    await shortcut.waitFor();
+    expect(await shortcut.getAttribute('href')).toBe(`/phone?qr=${encodeURIComponent(text)}`);
 
-    const phone = await handset.newPage();
+    const opened = desktop.waitForEvent('page');
+    await shortcut.click();
+    const phone = await opened;
     const phoneLog = await recordPageEvents(phone);
-    await openPhone(phone, `${demo.url}/phone?qr=${encodeURIComponent(text)}`);
     await phone.locator('#confirm-screen').waitFor();
     // Scanned once: the link is dropped from the address bar so a reload does not scan again.
     expect(new URL(phone.url()).search).toBe('');
     await login.locator('qr-login[state="scanned"]').waitFor();
+    expect(await shortcut.isHidden()).toBe(true);
 
     await phone.locator('#reject').click();
     await phone.locator('#result[data-outcome="rejected"]').waitFor();

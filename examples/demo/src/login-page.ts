@@ -20,8 +20,9 @@ export function loginPage(): string {
 <h1>Sign in to the demo site</h1>
 <p class="lead">Scan the code with the app where you are already signed in.</p>
 <qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/"></qr-login>
-<p class="hint">No phone at hand? Open the <a href="/phone" target="_blank" rel="noopener">phone simulator</a>
-in another window and paste the code's link there.</p>
+<p class="hint">No phone at hand? The <a href="/phone" target="phone">phone simulator</a> plays the app:
+paste the code's link into it (any QR reader shows the link), or take the demo shortcut.</p>
+<a id="phone-shortcut" class="button secondary" href="/phone" target="phone" hidden>Open this code in the phone simulator</a>
 </main>`,
   });
 }

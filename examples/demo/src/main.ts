@@ -34,7 +34,7 @@ for (const name of ['created', 'scanned', 'confirmed', 'rejected', 'redeemed', '
 }
 demo.qr.events.on('refused', ({ action, code }) => console.log(`  refused           ${action}: ${code}`));
 
-console.log(`qrlogin demo: ${demo.url}  (phone simulator: ${demo.url}/phone)`);
+console.log(`qrlogin demo: ${demo.url}  (phone simulator: /phone)`);
 
 const stop = () => {
   demo.close().then(
