@@ -12,10 +12,17 @@ import { type Asset, buildAssets } from './build-assets.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import { describeDemoRequester } from './describe-demo-requester.js';
 import { type HostSession, hostSessionStore } from './host-sessions.js';
+import { HttpError } from './http-error.js';
 import { loginPage, signedInPage } from './login-page.js';
 import { phonePage } from './phone-page.js';
+import { readRedeemInput } from './read-redeem-input.js';
 
-/** The strict policy the pages are built for: no inline script or style, nothing from elsewhere. */
+/**
+ * The strict policy the pages are built for: no inline script or style, nothing from elsewhere.
+ *
+ * @example
+ * res.setHeader('content-security-policy', STRICT_CSP);
+ */
 export const STRICT_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -36,7 +43,9 @@ export interface DemoOptions {
   host?: string;
   /**
    * The site's public origin: the audience of the phone's signatures and the base of the QR URL.
-   * Requests for any other host name are redirected to it, so the QR and the page always agree.
+   * Without this option, requests for another host name (e.g. `127.0.0.1`) are redirected to
+   * `localhost`, so the QR and the page always agree; with it, a proxy in front may rewrite `Host`,
+   * so no such check is made.
    * @default `http://localhost:${port}`
    */
   origin?: string;
@@ -65,19 +74,8 @@ export interface Demo {
 const SESSION_COOKIE = 'demo_session';
 const APP_COOKIE = 'demo_app';
 const DAY_SECONDS = 86_400;
-const MAX_REDEEM_BODY_BYTES = 1024;
 
 type Send = (status: number, headers: Record<string, string>, body?: string | Buffer) => void;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Starts the demo host app and resolves once it listens.
@@ -97,7 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   const origin = options.origin ?? `http://localhost:${port}`;
-  const canonicalHost = new URL(origin).host;
+  const canonicalHost = options.origin === undefined ? new URL(origin).host : undefined;
   const secure = origin.startsWith('https:');
 
   const logins = hostSessionStore<HostSession>({ ttlSeconds: DAY_SECONDS });
@@ -139,20 +137,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   const redeemRoute = async (req: http.IncomingMessage, send: Send) => {
     checkSameOrigin(req);
-    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send { sessionId, browserSecret } as application/json');
-    }
-    const body = await readBody(req, MAX_REDEEM_BODY_BYTES);
-    let input: unknown;
-    try {
-      input = JSON.parse(body);
-    } catch {
-      throw new HttpError(400, 'INVALID_REQUEST', 'the body is not JSON');
-    }
-    const { sessionId, browserSecret } = (input ?? {}) as Record<string, unknown>;
-    if (typeof sessionId !== 'string' || typeof browserSecret !== 'string') {
-      throw new HttpError(400, 'INVALID_REQUEST', 'expected { sessionId, browserSecret } strings');
-    }
+    const { sessionId, browserSecret } = await readRedeemInput(req);
     // Once: a second redeem of the same session fails with ALREADY_REDEEMED.
     const login = await qr.redeem({ sessionId, browserSecret });
     // A fresh id for every login, never a reused one (no session fixation).
@@ -222,7 +207,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       res.writeHead(status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     };
-    if (req.headers.host !== canonicalHost) {
+    if (canonicalHost !== undefined && req.headers.host !== canonicalHost) {
       // One origin only: a page opened as 127.0.0.1 would make sessions whose QR says localhost.
       if (req.method === 'GET' || req.method === 'HEAD') {
         return send(308, { location: new URL(req.url ?? '/', origin).href });
@@ -252,16 +237,4 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Reads a request body as text, refusing more than `limit` bytes with a 413. */
-async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body may be at most ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
