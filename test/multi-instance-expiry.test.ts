@@ -42,7 +42,7 @@ describe.skipIf(skipWithoutRedis)('expiry on Redis', () => {
     const env = {
       REDIS_PORT: String(redis.port),
       KEY_PREFIX: PREFIX,
-      SESSION_TTL_SECONDS: '5',
+      SESSION_TTL_SECONDS: '10',
       RATE_LIMITS: JSON.stringify(RATE_LIMITS),
     };
     [d, e] = await Promise.all([startInstance('d', env), startInstance('e', env)]);
