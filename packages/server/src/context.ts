@@ -26,12 +26,19 @@ export async function loadSession(ctx: Context, sessionId: string): Promise<Sess
 
 /**
  * Sends a session's snapshot to this process's watchers at once (the fast path) and to every
- * other instance over the bus. Watchers drop the duplicate by version.
+ * other instance over the bus, best-effort. Watchers drop the duplicate by version.
  */
 export async function publish(ctx: Context, record: SessionRecord): Promise<void> {
   const snapshot = snapshotOf(record, ctx.options.now());
   ctx.watchers.deliver(snapshot);
-  await ctx.options.bus.publish(snapshot);
+  try {
+    await ctx.options.bus.publish(snapshot);
+  } catch (error) {
+    // The write has already won; failing the request now would lose it (a redeem answered 503
+    // that can never be retried). Other instances' browsers catch up on their next resync, poll
+    // or reconnect, which always starts from the stored snapshot.
+    ctx.events.emit('internal-error', { action: 'bus publish', error });
+  }
 }
 
 /**
