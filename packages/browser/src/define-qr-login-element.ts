@@ -30,7 +30,7 @@ export interface QrLoginErrorDetail {
   message: string;
 }
 
-type StatusKey = Exclude<keyof QrLoginStrings, 'qrLabel' | 'codeLabel' | 'countdown' | 'refresh'>;
+type StatusKey = Exclude<keyof QrLoginStrings, 'qrLabel' | 'countdown' | 'refresh'>;
 
 const LIVE_STATES = ['pending', 'scanned'];
 
@@ -42,7 +42,8 @@ const LIVE_STATES = ['pending', 'scanned'];
  * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
  * sets its session cookie), `redirect` (where to go once signed in), `transport`
  * (`auto` | `websocket` | `poll`), `lang` (else the nearest ancestor's, else the document's).
- * The element reflects the session state in its `state` attribute.
+ * The element reflects the session state in its `state` attribute. Removing it from the document
+ * cancels its session (moving it within the document does not).
  *
  * Events (all bubble and cross the shadow boundary): `qrlogin-state` (detail: the snapshot),
  * `qrlogin-login` (detail: the redeem route's JSON; cancelable, cancelling skips `redirect`),
@@ -148,6 +149,8 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     }
 
     #stop(): void {
+      // A QR that left the page must stop working at once, not when its TTL runs out.
+      this.#client?.cancel().catch(() => {});
       this.#client?.destroy();
       this.#client = undefined;
       clearInterval(this.#ticker);
@@ -261,7 +264,6 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       if (this.#statusBox.textContent !== announce) this.#statusBox.textContent = announce;
       this.#codeBox.textContent = this.#code ?? '';
       this.#codeBox.hidden = !this.#code;
-      this.#codeBox.title = text.codeLabel;
       const seconds = Math.max(0, Math.ceil((this.#expiresAt - Date.now()) / 1000));
       this.#countdown.textContent = formatString(text.countdown, {
         time: `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,

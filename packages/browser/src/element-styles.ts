@@ -5,6 +5,10 @@
  * Theming: `::part(container | qr | code | status | countdown | refresh)` and the custom
  * properties `--qr-login-size`, `--qr-login-dark`, `--qr-login-light`, `--qr-login-gap`,
  * `--qr-login-radius`, `--qr-login-scanned-opacity`.
+ *
+ * @example
+ * // host page stylesheet
+ * // qr-login { --qr-login-size: 200px; } qr-login::part(refresh) { border-radius: 999px; }
  */
 export const ELEMENT_CSS = `
 :host{display:inline-block;max-width:100%}

@@ -132,7 +132,36 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     const second = await readQr(page);
     expect(second).not.toBe(first);
     expect(await button.isHidden()).toBe(true);
+
+    // The element's own lang attribute wins over the document's, and `strings` overrides on top.
+    await page.locator('qr-login').evaluate((el) => el.setAttribute('lang', 'zh-CN'));
+    await expect.poll(() => statusText(page)).toBe(LOCALES['zh-CN'].pending);
+    await page.locator('qr-login').evaluate((el) => {
+      (el as HTMLElement & { strings: object }).strings = { pending: '请扫码' };
+    });
+    await expect.poll(() => statusText(page)).toBe('请扫码');
+    expect(await page.locator('qr-login [part=qr] svg').getAttribute('aria-label')).toBe(LOCALES['zh-CN'].qrLabel);
+
+    // Taking the element off the page cancels its session on the server.
+    const sessionId = second.split('/').at(-1)!;
+    await page.locator('qr-login').evaluate((el) => el.remove());
+    await expect.poll(async () => (await server!.qr.inspect(sessionId))?.state).toBe('cancelled');
     expect(await violations(page)).toEqual([]);
+  });
+
+  it('without redeem-url: qrlogin-confirmed hands the page what it needs to redeem itself', async () => {
+    const page = await open({ attributes: { 'redeem-url': '' } });
+    const text = await readQr(page);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(text)).confirm();
+    await expect.poll(async () => (await domEvents(page)).some((e) => e.type === 'qrlogin-confirmed')).toBe(true);
+    const { detail } = (await domEvents(page)).find((e) => e.type === 'qrlogin-confirmed')!;
+    expect(detail).toMatchObject({ sessionId: text.split('/').at(-1) });
+    expect(await server!.qr.redeem(detail as { sessionId: string; browserSecret: string })).toMatchObject({
+      userId: 'alice',
+    });
+    expect(await page.context().cookies()).toEqual([]);
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('confirmed');
   });
 
   it('redirect attribute: navigates once the host answered, after qrlogin-login', async () => {

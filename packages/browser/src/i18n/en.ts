@@ -1,13 +1,17 @@
 import type { QrLoginStrings } from './strings.js';
 
-/** English strings (the fallback for any language without its own). */
+/**
+ * English strings (the fallback for any language without its own).
+ *
+ * @example
+ * en.pending // 'Scan this code with the app to sign in.'
+ */
 export const en: QrLoginStrings = {
   qrLabel: 'QR code to sign in with the app',
   loading: 'Preparing a sign-in code…',
   pending: 'Scan this code with the app to sign in.',
   scanned: 'Scanned. Confirm on your phone.',
   scannedCode: 'Scanned. Enter {code} on your phone to confirm.',
-  codeLabel: 'Number to enter on your phone',
   confirmed: 'Confirmed. Signing you in…',
   signedIn: 'Signed in.',
   rejected: 'Sign-in was declined on the phone.',

@@ -1,13 +1,17 @@
 import type { QrLoginStrings } from './strings.js';
 
-/** Japanese strings. */
+/**
+ * Japanese strings, chosen for `lang="ja"` and `ja-*`.
+ *
+ * @example
+ * ja.refresh // '新しいコードを表示'
+ */
 export const ja: QrLoginStrings = {
   qrLabel: 'アプリでスキャンしてログインするためのQRコード',
   loading: 'ログイン用のコードを準備しています…',
   pending: 'アプリでこのコードをスキャンしてログインしてください。',
   scanned: 'スキャンしました。スマートフォンで確認してください。',
   scannedCode: 'スキャンしました。スマートフォンで {code} を入力して確認してください。',
-  codeLabel: 'スマートフォンで入力する番号',
   confirmed: '確認しました。ログインしています…',
   signedIn: 'ログインしました。',
   rejected: 'スマートフォンでログインが拒否されました。',

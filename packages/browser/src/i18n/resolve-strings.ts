@@ -6,7 +6,12 @@ import { zhCN } from './zh-cn.js';
 /** Languages with built-in strings. */
 export type QrLoginLocale = 'en' | 'zh-CN' | 'ja';
 
-/** The built-in string tables. */
+/**
+ * The built-in string tables.
+ *
+ * @example
+ * element.strings = { ...LOCALES.en, refresh: 'Show a new code' };
+ */
 export const LOCALES: Readonly<Record<QrLoginLocale, QrLoginStrings>> = { en, 'zh-CN': zhCN, ja };
 
 /**

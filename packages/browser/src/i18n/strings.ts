@@ -10,8 +10,6 @@ export interface QrLoginStrings {
   scanned: string;
   /** Scanned with number matching on: `{code}` is the number to type on the phone. */
   scannedCode: string;
-  /** Label of the displayed number. */
-  codeLabel: string;
   confirmed: string;
   signedIn: string;
   rejected: string;

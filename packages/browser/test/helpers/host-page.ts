@@ -34,7 +34,7 @@ const PAGE_SCRIPT = `
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
 window.__events = [];
-for (const type of ['qrlogin-state', 'qrlogin-login', 'qrlogin-error']) {
+for (const type of ['qrlogin-state', 'qrlogin-login', 'qrlogin-error', 'qrlogin-confirmed']) {
   document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }));
 }
 `;
