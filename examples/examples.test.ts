@@ -142,6 +142,14 @@ async function loginThrough(site: string, socket = site, phoneFetch?: FetchLike)
   await browser.waitFor('confirmed');
 
   const redeem = { sessionId: session.sessionId, browserSecret: session.browserSecret };
+  // What a cross-site form could send (login CSRF): refused, and it spends nothing.
+  const form = await fetch(`${site}/login/qr`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: JSON.stringify(redeem),
+  });
+  expect([400, 415]).toContain(form.status);
+  expect(form.headers.get('set-cookie')).toBeNull();
   const forged = await postJson(`${site}/login/qr`, { ...redeem, browserSecret: 'A'.repeat(43) });
   expect(forged.status).toBe(401);
   expect(forged.body).toMatchObject({ error: { code: 'INVALID_SECRET' } });

@@ -40,6 +40,8 @@ export async function start(port = 3000, origin = `http://localhost:${port}`) {
 
   app.post('/login/qr', async (c) => {
     try {
+      // JSON only: a cross-site form cannot send it, so no other site can post a login here (login CSRF).
+      if (!/^application\/json\b/.test(c.req.header('content-type') ?? '')) throw new Error('not JSON');
       const { sessionId, browserSecret } = await c.req.json<Record<string, unknown>>();
       // Once only: a second call for the same session throws ALREADY_REDEEMED.
       const { userId } = await qr.redeem({ sessionId: String(sessionId), browserSecret: String(browserSecret) });
@@ -49,7 +51,7 @@ export async function start(port = 3000, origin = `http://localhost:${port}`) {
       return c.json({ userId });
     } catch (err) {
       if (isQrLoginError(err)) return c.json(err.toJSON(), err.status as ContentfulStatusCode);
-      return c.json({ error: { code: 'INVALID_REQUEST', message: 'send { sessionId, browserSecret }' } }, 400);
+      return c.json({ error: { code: 'INVALID_REQUEST', message: 'send { sessionId, browserSecret } as JSON' } }, 400);
     }
   });
 

@@ -30,6 +30,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  // JSON only: a cross-site form cannot send it, so no other site can post a login here (login CSRF).
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new Error('not JSON');
   let text = '';
   for await (const chunk of req) {
     text += chunk;
@@ -81,7 +83,9 @@ export async function start(port: number, { redisUrl, origin, trustProxy = false
         return send(res, 200, { userId }, { 'set-cookie': `sid=${sid}; HttpOnly; SameSite=Lax; Path=/${secure}` });
       } catch (err) {
         if (isQrLoginError(err)) return send(res, err.status, err.toJSON());
-        return send(res, 400, { error: { code: 'INVALID_REQUEST', message: 'send { sessionId, browserSecret }' } });
+        return send(res, 400, {
+          error: { code: 'INVALID_REQUEST', message: 'send { sessionId, browserSecret } as JSON' },
+        });
       }
     }
     if (req.method === 'GET' && req.url === '/me') {
