@@ -5,11 +5,12 @@
  * process whose memory is measured while honest users keep signing in.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CreateSessionResponse, LoginRequest, ServerFrame } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { QrLoginOptions } from '../src/index.js';
+import { memoryStore, type QrLoginOptions, type SessionStore } from '../src/index.js';
 import {
   type Body,
   createSession,
@@ -186,6 +187,21 @@ describe('oversized and fragmented frames', () => {
     expect(socket.frames).toEqual([{ type: 'error', error: { code: 'AUTH_TIMEOUT', message: expect.any(String) } }]);
   });
 
+  it('a frame split into more fragments than an auth frame could ever need closes with 1008', async () => {
+    const server = await start({});
+    const session = await createSession(server);
+    const socket = await rawSocket(wsUrl(server), { origin: server.origin });
+    const text = authFrame(session);
+    // One byte per fragment: each fragment costs the server a buffer entry, not just its bytes.
+    for (let i = 0; i < text.length; i++) socket.ws.send(text[i] as string, { fin: i === text.length - 1 });
+    const outcome = await Promise.race([
+      socket.closed.then(({ code }) => `closed ${code}`),
+      until(() => socket.frames.length > 0, 'a frame').then(() => `answered ${JSON.stringify(socket.frames[0])}`),
+    ]);
+    expect(outcome).toBe('closed 1008');
+    socket.ws.terminate();
+  });
+
   it('binary frames, non-JSON and unknown frame types close with 4400', async () => {
     const server = await start({});
     for (const send of [
@@ -231,7 +247,7 @@ describe('sockets that never authenticate', () => {
 
 describe('a socket that stops answering pings', () => {
   it('is terminated by the heartbeat; a socket that answers stays open', async () => {
-    const server = await start({ socket: { heartbeatSeconds: 0.2 } });
+    const server = await start({ socket: { heartbeatSeconds: 0.5 } });
     const live = await createSession(server);
     const dead = await createSession(server);
     const answering = await rawSocket(wsUrl(server), { origin: server.origin });
@@ -399,6 +415,67 @@ describe('a spoofed X-Forwarded-For without trusted proxies', () => {
 
 // ─────────────────────────────── handshakes that never complete ───────────────────────────────
 
+/** Sends a raw upgrade request and returns the status line the server answers with. */
+function rawUpgrade(server: TestServer, headers: Record<string, string>): Promise<string> {
+  const { port } = new URL(server.origin);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => {
+      const lines = Object.entries({ Host: `127.0.0.1:${port}`, ...headers }).map(([k, v]) => `${k}: ${v}`);
+      socket.write(`GET /qrlogin/ws HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+    });
+    let text = '';
+    socket.on('data', (d) => {
+      text += String(d);
+    });
+    socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
+
+describe('upgrade requests that fail the WebSocket handshake', () => {
+  it('are refused with 400 and do not use up the per-IP socket cap', async () => {
+    const server = await start({ socket: { maxPerIp: 3 } });
+    const bad = {
+      Origin: server.origin,
+      Upgrade: 'websocket',
+      Connection: 'Upgrade',
+      'Sec-WebSocket-Key': 'not-a-valid-key',
+      'Sec-WebSocket-Version': '13',
+    };
+    for (let i = 0; i < 5; i++) expect(await rawUpgrade(server, bad)).toMatch(/^HTTP\/1\.1 400/);
+    const honest = await tryUpgrade(wsUrl(server), { origin: server.origin });
+    expect(honest.status).toBe(101);
+    honest.ws?.terminate();
+  });
+});
+
+/** The session store with a few milliseconds of network latency on every call, as Redis has. */
+function slowStore(latencyMs: number): SessionStore {
+  const inner = memoryStore();
+  // Every call waits first, then runs against the memory store: a reply that comes back later.
+  const later = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    await new Promise((r) => setTimeout(r, latencyMs));
+    return fn();
+  };
+  return {
+    create: (record, retainUntil) => later(() => inner.create(record, retainUntil)),
+    get: (id) => later(() => inner.get(id)),
+    compareAndSet: (next, version, retainUntil) => later(() => inner.compareAndSet(next, version, retainUntil)),
+    hit: (key, windowMs) => later(() => inner.hit(key, windowMs)),
+    close: () => inner.close?.(),
+  };
+}
+
+describe('a burst of upgrades against a store with latency', () => {
+  it('cannot open more sockets than the per-IP cap', async () => {
+    const server = await start({ store: slowStore(5), rateLimits: {}, socket: { maxPerIp: 5 } });
+    const results = await flood(30, () => tryUpgrade(wsUrl(server), { origin: server.origin }));
+    expect(server.qr.socketCount).toBeLessThanOrEqual(5);
+    expect(tally(results)).toEqual({ 101: 5, 429: 25 });
+    for (const r of results) r.ws?.terminate();
+  });
+});
+
 // ─────────────────────────────────── 1,000 hostile sockets ───────────────────────────────────
 
 /**
@@ -556,7 +633,7 @@ async function honestLogin(origin: string, phone: { deviceId: string; sign: (f: 
 describe('1,000 hostile sockets', () => {
   const HOSTILE = 1000;
   const HOSTS = 50; // 20 sockets per address: inside the default per-IP cap (50) and connect rate (120/min)
-  const AUTH_TIMEOUT_SECONDS = 8;
+  const AUTH_TIMEOUT_SECONDS = 12;
   let child: ChildServer | undefined;
   afterEach(async () => {
     await child?.stop();
