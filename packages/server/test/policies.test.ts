@@ -12,7 +12,7 @@ import type http from 'node:http';
 import type { CreateSessionResponse, LoginRequest } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { QrLoginOptions } from '../src/index.js';
+import { memoryStore, type QrLoginOptions } from '../src/index.js';
 import {
   type Body,
   createSession,
@@ -743,5 +743,36 @@ describe('onLogin notification hook', () => {
     expect((await server.qr.redeem(session)).userId).toBe('alice');
     await until(() => errors.length === 1, 'hook-error');
     expect(errors).toEqual(['onLogin']);
+  });
+});
+
+// ───────────────────────────────────── many instances ─────────────────────────────────────
+
+describe('rate limits across instances that share one store', () => {
+  const others: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(others.splice(0).map((s) => s.close()));
+  });
+
+  it('a client cannot multiply its limit by spreading requests over instances', async () => {
+    const store = memoryStore();
+    const limits = {
+      createSession: { limit: 3, windowSeconds: 60 },
+      socketConnect: { limit: 2, windowSeconds: 60 },
+    };
+    const a = await start({ store, rateLimits: limits });
+    const b = await startServer({ store, rateLimits: limits });
+    others.push(b);
+    expect((await post(`${a.base}/sessions`, {})).status).toBe(201);
+    expect((await post(`${b.base}/sessions`, {})).status).toBe(201);
+    expect((await post(`${a.base}/sessions`, {})).status).toBe(201);
+    expectRateLimited(await post(`${b.base}/sessions`, {}), 60);
+
+    const first = await upgrade(a);
+    const second = await upgrade(b);
+    const third = await upgrade(a);
+    expect([first.status, second.status, third.status]).toEqual([101, 101, 429]);
+    await closeAll([first, second, third]);
+    await store.close?.();
   });
 });
