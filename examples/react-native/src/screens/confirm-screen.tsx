@@ -54,7 +54,10 @@ export function ConfirmScreen({
         <Row label="Device" value={device} />
         <Row label="Location" value={where} />
         <Row label="Requested at" value={when} />
-        <Row label="Network" value={proximity.sameNetwork ? 'Same network as this phone' : 'A different network'} />
+        {/* With the server's proximity policy off, the network is not compared: say nothing rather than guess. */}
+        {proximity.policy === 'off' ? null : (
+          <Row label="Network" value={proximity.sameNetwork ? 'Same network as this phone' : 'A different network'} />
+        )}
       </View>
       {proximity.distance === 'far' ? (
         <Text accessibilityRole="alert" style={styles.warning}>
