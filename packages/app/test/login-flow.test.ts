@@ -36,6 +36,8 @@ describe('scan → confirm / reject against the real server', () => {
     expect(request.requester.browser).toMatch(/Firefox/);
     expect(request.requester.os).toMatch(/Linux/);
     expect(request.localExpiresAt).toBeGreaterThan(Date.now());
+    // Phone and browser both on 127.0.0.1: the same network, as the server's default policy sees it.
+    expect(request.proximity).toMatchObject({ sameNetwork: true, distance: 'near', policy: 'warn' });
     expect((await page.next('scanned')).version).toBe(request.version);
 
     const decision = await request.confirm();
