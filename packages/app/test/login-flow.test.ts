@@ -164,6 +164,33 @@ describe('error paths against the real server', () => {
     expect((await server.poll(session)).state).toBe('pending');
   });
 
+  it('PROXIMITY_DENIED: with policy deny, a phone on another network is refused and the login rejected', async () => {
+    server = await startServer({ proximity: 'deny', trustProxy: 1 });
+    const phone = await registeredDevice(server, 'alice', {
+      // The phone's requests arrive through the (trusted) proxy from another network.
+      fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, 'x-forwarded-for': '198.51.100.7' } }),
+    });
+    const session = await server.createSession({ 'x-forwarded-for': '203.0.113.5' });
+    expect(await codeOf(phone.app.scan(session.qrPayload))).toBe('PROXIMITY_DENIED');
+    expect(await server.poll(session)).toMatchObject({ state: 'rejected', reason: 'proximity' });
+  });
+
+  it('proximity warn: the confirm screen learns the two ends are far apart, with both places', async () => {
+    server = await startServer({
+      proximity: 'warn',
+      trustProxy: 1,
+      describeRequester: (ip) => ({ place: ip === '203.0.113.5' ? 'Berlin, DE' : 'Lagos, NG' }),
+    });
+    const phone = await registeredDevice(server, 'alice', {
+      fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, 'x-forwarded-for': '198.51.100.7' } }),
+    });
+    const session = await server.createSession({ 'x-forwarded-for': '203.0.113.5' });
+    const request = await phone.app.scan(session.qrPayload);
+    expect(request.requester).toMatchObject({ ip: '203.0.113.5', place: 'Berlin, DE' });
+    expect(request.proximity).toEqual({ sameNetwork: false, samePlace: false, distance: 'far', policy: 'warn' });
+    expect((await server.poll(session)).state).toBe('scanned');
+  });
+
   it('SIGNATURE_INVALID: a deviceId used with another key changes nothing', async () => {
     server = await startServer();
     const victim = await registeredDevice(server, 'alice');

@@ -24,8 +24,8 @@ export interface TestServer {
   baseUrl: string;
   /** Server clock in ms: the real one, or a settable one when the test passed `clock: true`. */
   clock: { now: number };
-  /** `POST /sessions` as a browser on the host page would. */
-  createSession(): Promise<CreateSessionResponse>;
+  /** `POST /sessions` as a browser on the host page would (extra headers, e.g. X-Forwarded-For). */
+  createSession(headers?: Record<string, string>): Promise<CreateSessionResponse>;
   /** Long-poll: the snapshot once its version is greater than `after` (immediately without it). */
   poll(session: CreateSessionResponse, after?: number): Promise<StatusSnapshot>;
   /** An authenticated WebSocket that collects every state frame. */
@@ -69,10 +69,10 @@ export async function startServer(options: Partial<QrLoginOptions> & { clock?: b
   qr.attach(server);
   const baseUrl = `${origin}/qrlogin`;
 
-  const createSession = async (): Promise<CreateSessionResponse> => {
+  const createSession = async (headers: Record<string, string> = {}): Promise<CreateSessionResponse> => {
     const res = await fetch(`${baseUrl}/sessions`, {
       method: 'POST',
-      headers: { origin, 'user-agent': FIREFOX_UA, 'content-type': 'application/json' },
+      headers: { origin, 'user-agent': FIREFOX_UA, 'content-type': 'application/json', ...headers },
       body: '{}',
     });
     if (res.status !== 201) throw new Error(`createSession: HTTP ${res.status} ${await res.text()}`);
