@@ -5,7 +5,12 @@
  * described here, reduced to what is actually used, and read defensively at call time.
  */
 
-/** A value or a promise of it. */
+/**
+ * A value or a promise of it: key stores and hooks may answer synchronously or asynchronously.
+ *
+ * @example
+ * const getSeed = (): Awaitable<Uint8Array | null> => cache ?? vault.read('qrlogin');
+ */
 export type Awaitable<T> = T | Promise<T>;
 
 /**
@@ -50,6 +55,9 @@ interface PlatformGlobals {
 /**
  * The current global object, viewed through {@link PlatformGlobals}. Read at call time, never at
  * import time, so a polyfill installed after this package was imported is still seen.
+ *
+ * @example
+ * const fetchImpl = options.fetch ?? platformGlobals().fetch;
  */
 export function platformGlobals(): PlatformGlobals {
   return globalThis as PlatformGlobals;

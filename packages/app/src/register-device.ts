@@ -59,6 +59,13 @@ export async function registerDevice(options: RegisterDeviceOptions): Promise<{ 
   if (!options.keys || typeof options.keys.publicKey !== 'string') {
     throw new TypeError('keys must be device keys from generateDeviceKeys() or loadOrCreateDeviceKeys()');
   }
+  for (const name of ['fetch', 'now', 'beforeSign'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new TypeError(`${name} must be a function`);
+  }
+  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null)) {
+    throw new TypeError('headers must be an object of header names to values');
+  }
   const sign = createSigner({ keys: options.keys }, options.beforeSign);
   const timestamp = Math.floor((options.now ?? Date.now)());
   const signature = await sign({ action: 'register', audience: origin, publicKey: options.keys.publicKey, timestamp });
