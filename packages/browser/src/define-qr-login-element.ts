@@ -1,4 +1,4 @@
-import { isQrLoginError, QrLoginError, type StatusSnapshot } from '@qrlogin/protocol';
+import { errorFromBody, isQrLoginError, QrLoginError, type StatusSnapshot } from '@qrlogin/protocol';
 import { createQrLoginClient, type QrLoginClient } from './client.js';
 import type { QrLoginClientOptions } from './client-options.js';
 import { ELEMENT_CSS } from './element-styles.js';
@@ -217,7 +217,8 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
         } catch {
           // A non-JSON success body: the event carries null.
         }
-        if (!response.ok) throw new QrLoginError('INVALID_STATE', `the redeem route answered ${response.status}`);
+        // A host route that passes qrlogin's error body on keeps its code (e.g. ALREADY_REDEEMED).
+        if (!response.ok) throw errorFromBody(detail, response.status);
         this.setAttribute('state', 'redeemed');
         this.#show('signedIn');
         const redirect = this.getAttribute('redirect');

@@ -164,6 +164,20 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     expect(await page.locator('qr-login').getAttribute('state')).toBe('confirmed');
   });
 
+  it('a redeem route that fails: the page says so, reports qrlogin-error and offers a new code', async () => {
+    const page = await open({ attributes: { 'redeem-url': '/no-such-route' } });
+    const text = await readQr(page);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(text)).confirm();
+    await expect.poll(() => statusText(page)).toBe(LOCALES.en.redeemFailed);
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('error');
+    const errors = (await domEvents(page)).filter((e) => e.type === 'qrlogin-error');
+    expect(errors).toEqual([{ type: 'qrlogin-error', detail: { code: 'NOT_FOUND', message: expect.any(String) } }]);
+    expect((await domEvents(page)).some((e) => e.type === 'qrlogin-login')).toBe(false);
+    expect(await page.getByRole('button', { name: LOCALES.en.refresh }).isVisible()).toBe(true);
+    expect(await page.context().cookies()).toEqual([]);
+  });
+
   it('redirect attribute: navigates once the host answered, after qrlogin-login', async () => {
     const page = await open({ lang: 'zh-CN', attributes: { redirect: '/account', transport: 'poll' } });
     const text = await readQr(page);
