@@ -20,7 +20,10 @@ export interface QrLoginElement extends HTMLElement {
 export interface DefineQrLoginElementOptions {
   /** @default 'qr-login' */
   tagName?: string;
-  /** Extra client options for every instance (e.g. `rotate`); `baseUrl` and `transport` come from attributes. */
+  /**
+   * Extra client options for every instance (e.g. `rotate`); `baseUrl` and `transport` come from attributes.
+   * @default {}
+   */
   client?: Omit<QrLoginClientOptions, 'baseUrl'>;
 }
 
