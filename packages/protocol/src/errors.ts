@@ -1,80 +1,49 @@
 /**
- * The one error table of qrlogin: every error code, the HTTP status it travels with and the
- * WebSocket close code that ends a socket for the same reason. Server, browser and app share it,
- * so a code means the same thing wherever it is seen.
+ * Every error code and the HTTP status it travels with; the WebSocket close code is derived from
+ * it. Server, browser and app share it, so a code means the same thing wherever it is seen. Kept
+ * to numbers so that browser and React Native bundles carry no descriptions: those live in
+ * `ERROR_TABLE` (`error-table.ts`), which only servers and docs import.
  *
  * WebSocket close codes live in the private 4000–4999 range and mirror the HTTP status
- * (`4000 + status`), so the two tables cannot drift apart.
+ * (`4000 + status`), so the two cannot drift apart.
  */
-export const ERROR_TABLE = {
-  /** A body, query or frame did not have the expected shape. */
-  INVALID_REQUEST: { status: 400, description: 'The request or frame is malformed.' },
-  /** The body was larger than the endpoint accepts. */
-  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the endpoint accepts.' },
-  /** A JSON endpoint was sent something that is not `application/json`. */
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Only application/json bodies are accepted.' },
-  /** No qrlogin route has this path. */
-  NOT_FOUND: { status: 404, description: 'No such route.' },
-  /** The route exists, but not for this method. */
-  METHOD_NOT_ALLOWED: { status: 405, description: 'The route does not take this method.' },
-  /** No session has this id (never existed, or forgotten after it ended). */
-  SESSION_NOT_FOUND: { status: 404, description: 'No session has this id.' },
-  /** The browser secret presented does not belong to the session. */
-  INVALID_SECRET: { status: 401, description: 'The browser secret does not match the session.' },
-  /** The session's time ran out before it completed. */
-  SESSION_EXPIRED: { status: 410, description: 'The session has expired.' },
-  /** The session is in a state that does not allow the action (e.g. confirm before scan). */
-  INVALID_STATE: { status: 409, description: 'The session is not in a state that allows this.' },
-  /** Another device already scanned (and locked) this session. */
-  ALREADY_SCANNED: { status: 409, description: 'Another device already scanned this session.' },
-  /** The confirmed session was already redeemed once. */
-  ALREADY_REDEEMED: { status: 409, description: 'The session was already redeemed.' },
-  /** The Ed25519 signature does not verify over the canonical message. */
-  SIGNATURE_INVALID: { status: 401, description: 'The signature does not verify.' },
-  /** The device's timestamp is outside the allowed clock skew. */
-  TIMESTAMP_SKEW: { status: 401, description: 'The device clock is too far from the server clock.' },
-  /** No registered device has this id. */
-  DEVICE_NOT_FOUND: { status: 404, description: 'No device has this id.' },
-  /** The device was revoked and can do nothing any more. */
-  DEVICE_REVOKED: { status: 403, description: 'The device has been revoked.' },
-  /** The device belongs to another user than the one the action needs. */
-  DEVICE_FORBIDDEN: { status: 403, description: 'The device may not do this.' },
-  /** The public key is already registered as a device. */
-  DEVICE_EXISTS: { status: 409, description: 'This public key is already registered.' },
-  /** The public key is not a valid, safe Ed25519 key (wrong length, small order, not on curve). */
-  KEY_INVALID: { status: 400, description: 'The public key is not a usable Ed25519 key.' },
-  /** Number matching is on and no code was sent with the confirm. */
-  CODE_REQUIRED: { status: 400, description: 'The number-matching code is required.' },
-  /** The number-matching code was wrong; the session is rejected outright. */
-  CODE_MISMATCH: { status: 403, description: 'The number-matching code was wrong.' },
-  /** The phone and the browser are too far apart for the proximity policy. */
-  PROXIMITY_DENIED: { status: 403, description: 'The phone and the browser are not near each other.' },
-  /** The request's Origin is not on the allowlist. */
-  FORBIDDEN_ORIGIN: { status: 403, description: 'The Origin is not allowed.' },
-  /** The host's authentication hook did not recognise the caller. */
-  UNAUTHENTICATED: { status: 401, description: 'The caller is not signed in to the host.' },
-  /** Too many requests; retry after the time in `Retry-After`. */
-  RATE_LIMITED: { status: 429, description: 'Too many requests.' },
-  /** A WebSocket did not authenticate within the deadline. */
-  AUTH_TIMEOUT: { status: 408, description: 'The socket did not authenticate in time.' },
-  /** The session store or event bus could not be reached. */
-  STORE_UNAVAILABLE: { status: 503, description: 'The session store is unavailable.' },
-  /** The server is shutting down. */
-  SHUTTING_DOWN: { status: 503, description: 'The server is shutting down.' },
-  /** A QR code that does not belong to this app's server (phone side, before any network call). */
-  FOREIGN_QR: { status: 400, description: 'The QR code belongs to another site.' },
-  /** A QR code that is not a qrlogin code, or of a version this client does not know. */
-  INVALID_QR: { status: 400, description: 'The QR code is not a qrlogin code this client understands.' },
-  /** No cryptographically secure random source is available (phone side). */
-  NO_SECURE_RANDOM: { status: 500, description: 'No secure random source is available.' },
-  /** The network request failed before the server answered (client side). */
-  NETWORK_ERROR: { status: 502, description: 'The network request failed.' },
-  /** An unexpected server failure. Never carries details. */
-  INTERNAL_ERROR: { status: 500, description: 'Internal error.' },
-} as const satisfies Record<string, { status: number; description: string }>;
+export const ERROR_STATUS = {
+  INVALID_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  SESSION_NOT_FOUND: 404,
+  INVALID_SECRET: 401,
+  SESSION_EXPIRED: 410,
+  INVALID_STATE: 409,
+  ALREADY_SCANNED: 409,
+  ALREADY_REDEEMED: 409,
+  SIGNATURE_INVALID: 401,
+  TIMESTAMP_SKEW: 401,
+  DEVICE_NOT_FOUND: 404,
+  DEVICE_REVOKED: 403,
+  DEVICE_FORBIDDEN: 403,
+  DEVICE_EXISTS: 409,
+  KEY_INVALID: 400,
+  CODE_REQUIRED: 400,
+  CODE_MISMATCH: 403,
+  PROXIMITY_DENIED: 403,
+  FORBIDDEN_ORIGIN: 403,
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+  AUTH_TIMEOUT: 408,
+  STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  FOREIGN_QR: 400,
+  INVALID_QR: 400,
+  NO_SECURE_RANDOM: 500,
+  NETWORK_ERROR: 502,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, number>;
 
 /** Every stable error code. */
-export type ErrorCode = keyof typeof ERROR_TABLE;
+export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** The JSON body of every error response, and of the `error` frame before a socket closes. */
 export interface ErrorBody {
@@ -91,7 +60,7 @@ export const WS_CLOSE_GOING_AWAY = 1001;
  * httpStatusOf('SESSION_EXPIRED') // 410
  */
 export function httpStatusOf(code: ErrorCode): number {
-  return ERROR_TABLE[code].status;
+  return ERROR_STATUS[code];
 }
 
 /**
@@ -102,7 +71,7 @@ export function httpStatusOf(code: ErrorCode): number {
  * wsCloseCodeOf('INVALID_SECRET') // 4401
  */
 export function wsCloseCodeOf(code: ErrorCode): number {
-  return code === 'SHUTTING_DOWN' ? WS_CLOSE_GOING_AWAY : 4000 + ERROR_TABLE[code].status;
+  return code === 'SHUTTING_DOWN' ? WS_CLOSE_GOING_AWAY : 4000 + ERROR_STATUS[code];
 }
 
 /**
@@ -112,7 +81,7 @@ export function wsCloseCodeOf(code: ErrorCode): number {
  * isErrorCode('RATE_LIMITED') // true
  */
 export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(ERROR_TABLE, value);
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
 }
 
 /**
@@ -138,7 +107,7 @@ export class QrLoginError extends Error {
 
   constructor(
     code: ErrorCode,
-    message: string = ERROR_TABLE[code].description,
+    message = `qrlogin error ${code}`,
     options: { cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -5,6 +5,7 @@
 import {
   type ConfirmBody,
   type DecisionResponse,
+  isQrLoginError,
   type LoginRequest,
   type ProximitySignal,
   QrLoginError,
@@ -12,7 +13,7 @@ import {
   type ScanBody,
 } from '@qrlogin/protocol';
 import { runHook } from './browser-actions.js';
-import { type Context, commit, loadSession } from './context.js';
+import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
@@ -27,8 +28,10 @@ export interface AppRequestInfo {
 
 async function proximityOf(ctx: Context, record: SessionRecord, info: AppRequestInfo): Promise<ProximitySignal> {
   const policy = ctx.options.proximity;
-  if (policy === 'off') return { sameNetwork: false, distance: 'unknown', policy };
+  // The network comparison is free and always shown; only the place lookup (a host hook, maybe a
+  // database read) is skipped when the policy is off.
   const sameNetwork = networkOf(record.requester.ip) === networkOf(info.ip);
+  if (policy === 'off') return { sameNetwork, distance: sameNetwork ? 'near' : 'unknown', policy };
   const hook = ctx.options.describeRequester;
   const phonePlace = hook
     ? (await runHook(ctx, 'describeRequester', () => hook(info.ip, info.userAgent)))?.place
@@ -66,7 +69,6 @@ export async function scanSession(
 ): Promise<LoginRequest> {
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
   const device = await activeDevice(ctx, body.deviceId);
-  await ctx.limit('scanPerDevice', device.id, info.ip);
   checkTimestamp(ctx, body.timestamp);
   await verifySignature(
     ctx,
@@ -75,7 +77,11 @@ export async function scanSession(
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
-  const record = await loadSession(ctx, sessionId);
+  // Counted only once the device has proved itself: device ids are not secret, and unsigned
+  // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
+  await ctx.limit('scanPerDevice', device.id, info.ip);
+  // A session found past its time is expired (and that pushed and audited) on the way.
+  const record = await settledSession(ctx, sessionId);
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
     return loginRequest(ctx, record, await proximityOf(ctx, record, info));
@@ -91,7 +97,15 @@ export async function scanSession(
       at,
     });
     if (ctx.options.scanConflict === 'cancel') {
-      await commit(ctx, sessionId, () => ({ to: 'cancelled' })).catch(() => {});
+      try {
+        const cancelled = await commit(ctx, sessionId, () => ({ to: 'cancelled' }));
+        ctx.events.emit('cancelled', { sessionId, ip: info.ip, at: cancelled.updatedAt });
+      } catch (error) {
+        // The refusal stands either way; a store failure is still worth a log line.
+        if (!isQrLoginError(error) || error.code === 'STORE_UNAVAILABLE') {
+          ctx.events.emit('internal-error', { action: 'scan-conflict cancel', error });
+        }
+      }
     }
     throw new QrLoginError('ALREADY_SCANNED', 'another device already scanned this session');
   }
@@ -160,7 +174,7 @@ export async function decideSession(
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
-  const record = await loadSession(ctx, sessionId);
+  const record = await settledSession(ctx, sessionId);
   const state = effectiveState(record, ctx.options.now());
   if (state !== 'scanned') throw stateError(decision, state);
   if (record.deviceId !== device.id || record.userId !== device.userId) {

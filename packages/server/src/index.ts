@@ -21,6 +21,8 @@ export type {
   StatusSnapshot,
 } from '@qrlogin/protocol';
 export {
+  describeError,
+  ERROR_STATUS,
   ERROR_TABLE,
   type ErrorBody,
   type ErrorCode,

@@ -4,6 +4,7 @@
  * translate to and from {@link CoreRequest} / {@link CoreResponse}.
  */
 import {
+  describeError,
   type ErrorCode,
   isDeviceId,
   isQrLoginError,
@@ -43,7 +44,7 @@ function json(status: number, body: unknown): CoreResponse {
 
 /** The response for an error; unexpected errors become a bare `INTERNAL_ERROR`. */
 export function errorResponse(ctx: Context, err: unknown, action: string): CoreResponse {
-  const error = isQrLoginError(err) ? err : new QrLoginError('INTERNAL_ERROR');
+  const error = isQrLoginError(err) ? err : new QrLoginError('INTERNAL_ERROR', describeError('INTERNAL_ERROR'));
   if (!isQrLoginError(err) || error.code === 'STORE_UNAVAILABLE')
     ctx.events.emit('internal-error', { action, error: err });
   const response = json(error.status, error.toJSON());

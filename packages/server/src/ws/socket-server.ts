@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  describeError,
   type ErrorCode,
   isQrLoginError,
   isTerminalState,
@@ -48,7 +49,7 @@ export interface SocketServer {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(new QrLoginError(code).toJSON());
+  const body = JSON.stringify(new QrLoginError(code, describeError(code)).toJSON());
   const extra = Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
@@ -106,7 +107,7 @@ export function createSocketServer(ctx: Context): SocketServer {
   }
 
   function fail(client: Client, err: unknown, action: string): void {
-    const error = isQrLoginError(err) ? err : new QrLoginError('INTERNAL_ERROR');
+    const error = isQrLoginError(err) ? err : new QrLoginError('INTERNAL_ERROR', describeError('INTERNAL_ERROR'));
     if (!isQrLoginError(err)) events.emit('internal-error', { action, error: err });
     events.emit('refused', { action, code: error.code, ip: client.ip, at: options.now() });
     send(client, { type: 'error', error: { code: error.code, message: error.message } });
@@ -154,7 +155,13 @@ export function createSocketServer(ctx: Context): SocketServer {
       authDeadlines.delete(client);
       authenticate(client, data, isBinary).catch((err) => fail(client, err, 'ws auth'));
     });
-    socket.on('error', () => socket.terminate());
+    socket.on('error', (err: Error & { code?: string }) => {
+      // ws has already picked the close code (1009 too big, 1008 too many fragments, 1002 bad
+      // framing); the refusal is still audited like every other refused frame.
+      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
+      events.emit('refused', { action: 'ws frame', code, ip, at: options.now() });
+      socket.terminate();
+    });
     socket.on('close', () => {
       clients.delete(client);
       authDeadlines.delete(client);
