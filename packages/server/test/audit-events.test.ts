@@ -437,6 +437,19 @@ describe('refusals', () => {
     ]);
   });
 
+  it('a second scanner (cancel): the cancellation is itself an audit event', async () => {
+    const x = await harness({ scanConflict: 'cancel' });
+    const owner = await newDevice(x.t, 'alice');
+    const intruder = await newDevice(x.t, 'mallory');
+    const session = remember(x, await createSession(x.t));
+    await scan(x, owner, session.sessionId);
+    x.take();
+    expect((await scan(x, intruder, session.sessionId)).status).toBe(409);
+    expect((await x.t.qr.inspect(session.sessionId))?.state).toBe('cancelled');
+    expect(x.names()).toEqual(['scan-conflict', 'cancelled', 'refused']);
+    expect(x.log[1]).toEqual(['cancelled', { sessionId: session.sessionId, ip: LOCAL, at: T0 }]);
+  });
+
   it('a proximity denial: rejected (reason proximity) then refused PROXIMITY_DENIED', async () => {
     const x = await harness({ proximity: 'deny', trustProxy: 1 });
     const phone = await newDevice(x.t, 'alice');
@@ -496,7 +509,7 @@ describe('refusals', () => {
     ]);
   });
 
-  it('a confirm after expiry: refused SESSION_EXPIRED with the session', async () => {
+  it('a confirm after expiry: the late call writes and audits the expiry, then refused SESSION_EXPIRED', async () => {
     const x = await harness({ sessionTtlSeconds: 30 });
     const phone = await newDevice(x.t, 'alice');
     const session = remember(x, await createSession(x.t));
@@ -505,6 +518,7 @@ describe('refusals', () => {
     x.now.value = T0 + 31_000;
     expect((await decide(x, phone, request, 'confirm')).status).toBe(410);
     expect(x.log).toEqual([
+      ['expired', { sessionId: session.sessionId, at: T0 + 31_000 }],
       [
         'refused',
         {
@@ -549,6 +563,17 @@ describe('refusals', () => {
       { action: 'ws auth', code: 'INVALID_REQUEST', ip: LOCAL, at: T0 + 1500 },
       { action: 'ws frame', code: 'INVALID_REQUEST', ip: LOCAL, at: T0 + 1500 },
     ]);
+  });
+
+  it('an oversized frame is refused as PAYLOAD_TOO_LARGE on the audit trail, not only closed 1009', async () => {
+    const x = await harness({ socket: { maxPayloadBytes: 1024 } });
+    const ws = new WebSocket(`${x.t.base.replace(/^http/, 'ws')}/ws`, { origin: x.t.origin });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.send('x'.repeat(4096));
+    expect(await closed).toBe(1009);
+    await until(() => x.t.qr.socketCount === 0, 'the socket to be dropped');
+    expect(x.log).toEqual([['refused', { action: 'ws frame', code: 'PAYLOAD_TOO_LARGE', ip: LOCAL, at: T0 }]]);
   });
 
   it('device revocation by the host and by the device itself', async () => {

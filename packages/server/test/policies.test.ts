@@ -195,6 +195,10 @@ describe('proximity: off', () => {
     expect(res.body.requester.place).toBe('Berlin, DE');
     expect(calls).toEqual(['198.51.100.7']);
     expect((await decide(server, phone, res.body, 'confirm', { ip: '203.0.113.9' })).body.state).toBe('confirmed');
+    // The network signal is still reported for the confirm screen; it just decides nothing.
+    const near = await createFrom(server, '198.51.100.7');
+    const same = await scan(server, phone, near.sessionId, { ip: '198.51.100.200' });
+    expect(same.body.proximity).toEqual({ sameNetwork: true, distance: 'near', policy: 'off' });
   });
 });
 
@@ -595,6 +599,22 @@ describe('rate limit: scan attempts per device', () => {
     expectRateLimited(await scan(server, phone, third.sessionId), 60);
     expect((await server.qr.inspect(third.sessionId))?.state).toBe('pending');
     expect((await scan(server, tablet, third.sessionId)).status).toBe(200);
+  });
+});
+
+describe('rate limit: scan attempts per device, counted only when signed by the device', () => {
+  it('forged scans naming a device do not lock its owner out', async () => {
+    const server = await start({ rateLimits: { scanPerDevice: { limit: 2, windowSeconds: 60 } } });
+    const phone = await newDevice(server, 'alice');
+    for (let i = 0; i < 5; i++) {
+      const session = await createSession(server);
+      const forged = await scan(server, phone, session.sessionId, { signature: FOREIGN_SIGNATURE });
+      expect(forged.body.error.code).toBe('SIGNATURE_INVALID');
+    }
+    for (let i = 0; i < 2; i++) {
+      const session = await createSession(server);
+      expect((await scan(server, phone, session.sessionId)).status).toBe(200);
+    }
   });
 });
 
