@@ -5,9 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Each package's sources, plus its tests where they have their own config (tsconfig.test.json or
+// test/tsconfig.json) because the tests may use Node or DOM types the sources must not.
 const projects = ['packages', 'examples']
   .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)))
-  .filter((dir) => existsSync(join(dir, 'tsconfig.json')));
+  .flatMap((dir) => ['tsconfig.json', 'tsconfig.test.json', 'test/tsconfig.json'].map((file) => join(dir, file)))
+  .filter((file) => existsSync(file));
 if (existsSync('tsconfig.json')) projects.push('.');
 
 let failed = 0;
