@@ -4,6 +4,7 @@
  * `bench/results/<date>.json`. Servers and load generators each run in their own process.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type BenchConfig, FULL, QUICK } from './lib/config.js';
 import { machineInfo } from './lib/machine.js';
@@ -11,6 +12,7 @@ import { type BenchRedis, haveRedis, startRedis } from './lib/redis-server.js';
 import type { Row, ScenarioResult } from './lib/result.js';
 import { childFileLimit } from './lib/spawn-child.js';
 import { renderTable } from './lib/table.js';
+import { writeDocs } from './lib/write-docs.js';
 import { bundleSizes } from './scenarios/bundle-sizes.js';
 import { capacity } from './scenarios/capacity.js';
 import { polling } from './scenarios/polling.js';
@@ -31,6 +33,7 @@ const wanted = (n: number) => !only || only.includes(n);
 const fileLimit = await childFileLimit();
 const machine = machineInfo(fileLimit);
 const started = new Date();
+const loadStart = os.loadavg();
 console.log(
   `qrlogin bench (${cfg.quick ? 'quick' : 'full'}) — ${machine.nproc} cores, node ${machine.node}, open-file limit ${fileLimit}`,
 );
@@ -78,6 +81,7 @@ try {
   await redis?.stop();
 }
 
+const loadEnd = os.loadavg();
 const rows: Row[] = results.flatMap((r) => r.rows);
 console.log(`\n## Results (${cfg.quick ? '--quick' : 'full'}, ${started.toISOString()})\n`);
 console.log(renderTable(rows));
@@ -92,7 +96,43 @@ const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..+$/, '');
 const file = `${dir}${stamp}${cfg.quick ? '-quick' : ''}.json`;
 writeFileSync(
   file,
-  `${JSON.stringify({ startedAt: started.toISOString(), mode: cfg.quick ? 'quick' : 'full', config: cfg, machine, rows, results, failures }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      startedAt: started.toISOString(),
+      mode: cfg.quick ? 'quick' : 'full',
+      config: cfg,
+      machine,
+      loadAverage: { start: loadStart, end: loadEnd },
+      rows,
+      results,
+      failures,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`Wrote ${file}`);
+
+if (args.includes('--docs')) {
+  const docs = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+  const command = `pnpm bench${cfg.quick ? ' --quick' : ''}`;
+  writeDocs(
+    docs,
+    [
+      `Run \`${command}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, commit \`${machine.commit}\`; raw data in \`bench/results/${file.split('/').pop()}\`.`,
+      '',
+      `Machine: \`nproc\` = ${machine.nproc} (${machine.cpu}), ${machine.memoryGiB} GiB RAM, node ${machine.node}, ${machine.redis.split(' ').slice(0, 3).join(' ')}, open-file limit ${fileLimit} per process, load average ${loadStart.map((l) => l.toFixed(1)).join(' / ')} at the start and ${loadEnd.map((l) => l.toFixed(1)).join(' / ')} at the end (the machine is shared).`,
+      '',
+      '```text',
+      '$ free -g',
+      machine.freeG,
+      '```',
+      '',
+      renderTable(rows),
+      '',
+      `${barred.filter((r) => r.pass).length} of ${barred.length} bars met.`,
+    ].join('\n'),
+  );
+  console.log(`Updated ${docs}`);
+}
 process.exitCode = failures.length ? 1 : 0;

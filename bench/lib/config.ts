@@ -1,10 +1,10 @@
 /** Sizes of every scenario; `--quick` shrinks them to fit about two minutes. */
 export interface BenchConfig {
   quick: boolean;
-  /** Scenario 1 and 2: waiting browsers, confirm rate, rounds (qrlogin and its floor alternate). */
+  /** Scenario 1 and 2: waiting browsers, confirm rate, burst size (qrlogin and its floor alternate bursts). */
   latencyBrowsers: number;
   latencyRate: number;
-  latencyRounds: number;
+  latencyBurst: number;
   redisBrowsers: number;
   /** Scenario 3: sockets to try to hold; `0` means "up to the open-file limit". */
   capacityTarget: number;
@@ -25,13 +25,13 @@ export const FULL: BenchConfig = {
   quick: false,
   latencyBrowsers: 10_000,
   latencyRate: 1000,
-  latencyRounds: 2,
+  latencyBurst: 1000,
   redisBrowsers: 10_000,
   capacityTarget: 0,
   loginSeconds: 8,
-  loginConcurrency: 48,
+  loginConcurrency: 256,
   confirmCount: 24_000,
-  confirmConcurrency: 64,
+  confirmConcurrency: 128,
   pollBrowsers: 10_000,
   pollWindowSeconds: 20,
   pollConfirms: 400,
@@ -42,13 +42,13 @@ export const QUICK: BenchConfig = {
   quick: true,
   latencyBrowsers: 2000,
   latencyRate: 1000,
-  latencyRounds: 1,
+  latencyBurst: 500,
   redisBrowsers: 2000,
   capacityTarget: 4000,
   loginSeconds: 3,
-  loginConcurrency: 48,
+  loginConcurrency: 256,
   confirmCount: 8000,
-  confirmConcurrency: 64,
+  confirmConcurrency: 128,
   pollBrowsers: 2000,
   pollWindowSeconds: 6,
   pollConfirms: 120,

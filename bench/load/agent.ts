@@ -49,6 +49,7 @@ let latencies: number[] = [];
 let errors: string[] = [];
 let polls = 0;
 let pollErrors = 0;
+let prepared: { b: Browser; body: string }[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -352,25 +353,31 @@ serveIpc({
     };
   },
 
-  /** Confirms alone: sessions created and scanned first, confirm bodies signed ahead, then fired in a closed loop. */
-  async confirmsClosedLoop(args: { count: number; concurrency: number }) {
+  /** Confirms alone, step 1: sessions created and scanned, confirm bodies signed ahead (not timed). */
+  async prepareConfirms(args: { count: number }) {
     errors = [];
-    const ready: { b: Browser; body: string }[] = [];
+    prepared = [];
     await pool(args.count, 64, async (i) => {
       try {
         const b = await createSession();
         const challenge = await scan(b, i);
-        ready.push({ b, body: confirmBody(b, i, challenge) });
+        prepared.push({ b, body: confirmBody(b, i, challenge) });
       } catch (err) {
         noteError('setup', err);
       }
     });
-    const setupErrors = errors.length;
+    return { prepared: prepared.length, ...errorReport() };
+  },
+
+  /** Confirms alone, step 2: fires the prepared confirms in a closed loop of `concurrency`. */
+  async fireConfirms(args: { concurrency: number }) {
     errors = [];
     let ok = 0;
+    const batch = prepared;
+    prepared = [];
     const t0 = performance.now();
-    await pool(ready.length, args.concurrency, async (i) => {
-      const { b, body } = ready[i] as { b: Browser; body: string };
+    await pool(batch.length, args.concurrency, async (i) => {
+      const { b, body } = batch[i] as { b: Browser; body: string };
       try {
         await sendConfirm(b, body);
         ok++;
@@ -379,7 +386,7 @@ serveIpc({
       }
     });
     const elapsed = performance.now() - t0;
-    return { confirms: ok, perSecond: (ok * 1000) / elapsed, elapsedMs: elapsed, setupErrors, ...errorReport() };
+    return { confirms: ok, perSecond: (ok * 1000) / elapsed, elapsedMs: elapsed, ...errorReport() };
   },
 
   counters: () => ({ browsers: browsers.length, polls, pollErrors }),

@@ -1,4 +1,5 @@
 import { newDeviceKeys, registerDevices } from '../lib/devices.js';
+import type { ProcessStats } from '../lib/process-stats.js';
 import type { Row } from '../lib/result.js';
 import { round } from '../lib/result.js';
 import { type Child, spawnChild } from '../lib/spawn-child.js';
@@ -10,7 +11,7 @@ export interface LatencySystem {
   kind: 'qrlogin' | 'bare';
   /** Starts the servers; the first one's port takes the browsers, the last one's the phones. */
   start(): Promise<Child[]>;
-  /** Called between rounds (e.g. to flush Redis). */
+  /** Called once the system is stopped (e.g. to flush Redis). */
   reset?(): Promise<void>;
 }
 
@@ -20,82 +21,111 @@ interface Measured {
   errors: number;
   errorSamples: string[];
   achievedRate: number;
+  /** Server CPU (all server processes, all threads) per confirmed login during the measured phase, µs. */
+  cpuPerLogin: number[];
 }
 
+/** Latency percentiles plus what else the run saw. */
+export type LatencySummary = Summary & { missed: number; errors: number; achievedRate: number; cpuPerLogin: number };
+
 /**
- * Scenario 1 / 2 core: for each system, N browsers wait on sockets and phones scan + confirm at a
- * fixed open-loop rate. Systems alternate round by round so drift on a shared machine hits both.
+ * Scenario 1 / 2 core: both systems run side by side (each its own servers and load generator),
+ * each with N browsers waiting on sockets. Phones then scan + confirm in short open-loop bursts
+ * that alternate between the systems (ABBA order), so whatever else the shared machine is doing
+ * lands on both alike instead of on whichever system happened to run during it.
  */
 export async function measureLatencyPair(
   systems: [LatencySystem, LatencySystem],
-  opts: { browsers: number; rate: number; rounds: number; warmup: number },
-): Promise<{
-  summaries: Record<string, Summary & { missed: number; errors: number; achievedRate: number }>;
-  raw: Record<string, Measured>;
-}> {
+  opts: { browsers: number; rate: number; burst: number; warmup: number },
+): Promise<{ summaries: Record<string, LatencySummary>; raw: Record<string, Measured> }> {
   const keys = newDeviceKeys(8);
   const raw: Record<string, Measured> = {};
-  for (const s of systems) raw[s.label] = { samples: [], missed: 0, errors: 0, errorSamples: [], achievedRate: 0 };
-  for (let round = 0; round < opts.rounds; round++) {
+  const running: { system: LatencySystem; servers: Child[]; agent: Child }[] = [];
+  try {
     for (const system of systems) {
+      raw[system.label] = { samples: [], missed: 0, errors: 0, errorSamples: [], achievedRate: 0, cpuPerLogin: [] };
       const servers = await system.start();
       const agent = await spawnChild('load/agent.ts');
-      try {
-        const devices = await registerDevices(servers[servers.length - 1] as Child, keys);
-        await agent.call('init', {
-          kind: system.kind,
-          browserPort: (servers[0] as Child).info.port,
-          phonePort: (servers[servers.length - 1] as Child).info.port,
-          devices,
-        });
-        // Warm-up: JIT, connection pools, Redis scripts; not measured.
-        await agent.call('openBrowsers', { count: opts.warmup, concurrency: 100, mode: 'ws' });
-        await agent.call('confirmAtRate', { count: opts.warmup, rate: opts.rate, settleMs: 3000 });
-        await agent.call('closeAll');
-        const opened = await agent.call<{ opened: number; errorCount: number; errorSamples: string[] }>(
-          'openBrowsers',
-          {
-            count: opts.browsers,
-            concurrency: 200,
-            mode: 'ws',
-          },
-        );
+      running.push({ system, servers, agent });
+      const devices = await registerDevices(servers[servers.length - 1] as Child, keys);
+      await agent.call('init', {
+        kind: system.kind,
+        browserPort: (servers[0] as Child).info.port,
+        phonePort: (servers[servers.length - 1] as Child).info.port,
+        devices,
+      });
+      // Warm-up: JIT, connection pools, Redis scripts; not measured.
+      await agent.call('openBrowsers', { count: opts.warmup, concurrency: 100, mode: 'ws' });
+      await agent.call('confirmAtRate', { count: opts.warmup, rate: opts.rate, settleMs: 3000 });
+      await agent.call('closeAll');
+    }
+    for (const { system, agent } of running) {
+      const opened = await agent.call<{ opened: number; errorCount: number; errorSamples: string[] }>('openBrowsers', {
+        count: opts.browsers,
+        concurrency: 200,
+        mode: 'ws',
+      });
+      const m = raw[system.label] as Measured;
+      m.missed += opts.browsers - opened.opened;
+      m.errors += opened.errorCount;
+      m.errorSamples.push(...opened.errorSamples);
+    }
+    const bursts = Math.ceil(opts.browsers / opts.burst);
+    for (let k = 0; k < bursts; k++) {
+      const order = k % 2 === 0 ? running : [...running].reverse();
+      for (const { system, servers, agent } of order) {
+        const cpu = async () => {
+          let total = 0;
+          for (const s of servers) {
+            const st = await s.call<ProcessStats>('stats');
+            total += st.cpuUser + st.cpuSystem;
+          }
+          return total;
+        };
+        const cpu0 = await cpu();
         const r = await agent.call<{
-          latency: Summary;
           samples: number[];
           missed: number;
           achievedRate: number;
           errorCount: number;
           errorSamples: string[];
-        }>('confirmAtRate', { count: opts.browsers, rate: opts.rate, settleMs: 5000 });
+        }>('confirmAtRate', {
+          count: Math.min(opts.burst, opts.browsers - k * opts.burst),
+          rate: opts.rate,
+          settleMs: 5000,
+        });
+        const cpu1 = await cpu();
         const m = raw[system.label] as Measured;
+        m.cpuPerLogin.push((cpu1 - cpu0) / Math.max(1, r.samples.length));
         m.samples.push(...r.samples);
-        m.missed += r.missed + (opts.browsers - opened.opened);
-        m.errors += r.errorCount + opened.errorCount;
-        m.errorSamples.push(...opened.errorSamples, ...r.errorSamples);
+        m.missed += r.missed;
+        m.errors += r.errorCount;
+        m.errorSamples.push(...r.errorSamples);
         m.achievedRate = r.achievedRate;
-        await agent.call('closeAll');
-      } finally {
-        await agent.stop();
-        for (const s of servers) await s.stop();
-        await system.reset?.();
       }
     }
+  } finally {
+    for (const { system, servers, agent } of running) {
+      await agent.stop();
+      for (const s of servers) await s.stop();
+      await system.reset?.();
+    }
   }
-  const summaries: Record<string, Summary & { missed: number; errors: number; achievedRate: number }> = {};
+  const summaries: Record<string, LatencySummary> = {};
   for (const [label, m] of Object.entries(raw)) {
-    summaries[label] = { ...summarize(m.samples), missed: m.missed, errors: m.errors, achievedRate: m.achievedRate };
+    summaries[label] = {
+      ...summarize(m.samples),
+      missed: m.missed,
+      errors: m.errors,
+      achievedRate: m.achievedRate,
+      cpuPerLogin: m.cpuPerLogin.reduce((a, b) => a + b, 0) / Math.max(1, m.cpuPerLogin.length),
+    };
   }
   return { summaries, raw };
 }
 
 /** Table rows comparing qrlogin's p50 / p99 / max with the floor's; the bar is ≤ 1.5× for p50 and p99. */
-export function latencyRows(
-  scenario: string,
-  q: Summary & { missed: number; errors: number },
-  floor: Summary,
-  floorName: string,
-): Row[] {
+export function latencyRows(scenario: string, q: LatencySummary, floor: LatencySummary, floorName: string): Row[] {
   const row = (metric: 'p50' | 'p99' | 'max', barred: boolean): Row => {
     const ratio = q[metric] / floor[metric];
     return {
@@ -112,6 +142,14 @@ export function latencyRows(
     row('p50', true),
     row('p99', true),
     row('max', false),
+    {
+      scenario,
+      metric: 'server CPU µs per scan+confirm',
+      qrlogin: round(q.cpuPerLogin),
+      baseline: round(floor.cpuPerLogin),
+      baselineName: floorName,
+      ratio: round(q.cpuPerLogin / floor.cpuPerLogin),
+    },
     {
       scenario,
       metric: 'missed / errors',

@@ -48,8 +48,8 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
         concurrency: 200,
         ...open,
       });
-      // Let the pollers reach their steady cadence before the window opens.
-      if (open.intervalMs) await new Promise((r) => setTimeout(r, open.intervalMs));
+      // Let the pollers reach their steady cadence (and the setup's garbage be collected) before the window opens.
+      await new Promise((r) => setTimeout(r, open.intervalMs ?? 2000));
       await agent.call('resetCounters');
       const s0 = await server.call<ProcessStats>('stats');
       const r = await agent.call<{

@@ -21,7 +21,7 @@ export async function pushLatency(cfg: BenchConfig): Promise<ScenarioResult> {
         start: async () => [await spawnChild('servers/qrlogin-server.ts', {}, { profile: true })],
       },
     ],
-    { browsers: cfg.latencyBrowsers, rate: cfg.latencyRate, rounds: cfg.latencyRounds, warmup: 500 },
+    { browsers: cfg.latencyBrowsers, rate: cfg.latencyRate, burst: cfg.latencyBurst, warmup: 500 },
   );
   const q = summaries.qrlogin!;
   const floor = summaries.bare!;

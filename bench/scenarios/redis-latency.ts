@@ -19,7 +19,7 @@ export async function redisLatency(cfg: BenchConfig, redis: BenchRedis): Promise
       { label: 'bare', kind: 'bare', start: pair('servers/bare-redis-server.ts'), reset: () => redis.flush() },
       { label: 'qrlogin', kind: 'qrlogin', start: pair('servers/qrlogin-server.ts'), reset: () => redis.flush() },
     ],
-    { browsers: cfg.redisBrowsers, rate: cfg.latencyRate, rounds: cfg.latencyRounds, warmup: 500 },
+    { browsers: cfg.redisBrowsers, rate: cfg.latencyRate, burst: cfg.latencyBurst, warmup: 500 },
   );
   const name = `2 push latency, 2 instances on Redis (${cfg.redisBrowsers} browsers on A, ${cfg.latencyRate} confirms/s on B)`;
   return {
