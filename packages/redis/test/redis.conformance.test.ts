@@ -39,33 +39,37 @@ describe.skipIf(skipWithoutRedis)('Redis backends', () => {
     return { devices: redisDeviceStore({ client, keyPrefix: prefix() }), cleanup: async () => client.disconnect() };
   });
 
-  testEventBus('redisBus', async () => {
-    const keyPrefix = prefix();
-    const name = `sub-${keyPrefix.slice(0, -1)}`;
-    const clients = await Promise.all([
-      connectClient(redis.port),
-      connectClient(redis.port, { connectionName: name }),
-      connectClient(redis.port),
-      connectClient(redis.port),
-    ]);
-    const [publisherA, subscriberA, publisherB, subscriberB] = clients as [Redis, Redis, Redis, Redis];
-    const errors: unknown[] = [];
-    const onError = (err: unknown) => errors.push(err);
-    const bus = redisBus({ publisher: publisherA, subscriber: subscriberA, keyPrefix, onError });
-    const peer = redisBus({ publisher: publisherB, subscriber: subscriberB, keyPrefix, onError });
-    return {
-      bus,
-      peer,
-      reconnect: async () => {
-        const back = once(subscriberA, 'ready');
-        if ((await killConnection(admin, name)) !== 1) throw new Error(`no connection named ${name}`);
-        await back;
-      },
-      cleanup: async () => {
-        await bus.close?.();
-        await peer.close?.();
-        for (const c of clients) c.disconnect();
-      },
-    };
-  });
+  testEventBus(
+    'redisBus',
+    async () => {
+      const keyPrefix = prefix();
+      const name = `sub-${keyPrefix.slice(0, -1)}`;
+      const clients = await Promise.all([
+        connectClient(redis.port),
+        connectClient(redis.port, { connectionName: name }),
+        connectClient(redis.port),
+        connectClient(redis.port),
+      ]);
+      const [publisherA, subscriberA, publisherB, subscriberB] = clients as [Redis, Redis, Redis, Redis];
+      const errors: unknown[] = [];
+      const onError = (err: unknown) => errors.push(err);
+      const bus = redisBus({ publisher: publisherA, subscriber: subscriberA, keyPrefix, onError });
+      const peer = redisBus({ publisher: publisherB, subscriber: subscriberB, keyPrefix, onError });
+      return {
+        bus,
+        peer,
+        reconnect: async () => {
+          const back = once(subscriberA, 'ready');
+          if ((await killConnection(admin, name)) !== 1) throw new Error(`no connection named ${name}`);
+          await back;
+        },
+        cleanup: async () => {
+          await bus.close?.();
+          await peer.close?.();
+          for (const c of clients) c.disconnect();
+        },
+      };
+    },
+    { reconnect: true },
+  );
 });
