@@ -35,8 +35,11 @@ const machine = machineInfo(fileLimit);
 const started = new Date();
 const loadStart = os.loadavg();
 console.log(
-  `qrlogin bench (${cfg.quick ? 'quick' : 'full'}) — ${machine.nproc} cores, node ${machine.node}, open-file limit ${fileLimit}`,
+  `qrlogin bench (${cfg.quick ? 'quick' : 'full'}) — ${machine.nproc} cores, node ${machine.node}, open-file limit ${fileLimit}, load average ${loadStart.map((l) => l.toFixed(1)).join(' ')}`,
 );
+if ((loadStart[0] ?? 0) > machine.nproc) {
+  console.warn('warning: the machine is already busy (load average above the core count); latencies will be noisy');
+}
 
 let redis: BenchRedis | undefined;
 const needsRedis = wanted(2);
