@@ -5,7 +5,7 @@ import os from 'node:os';
 export function machineInfo(fileLimit: number) {
   const sh = (cmd: string) => {
     try {
-      return execSync(cmd, { encoding: 'utf8' }).trim();
+      return execSync(cmd, { encoding: 'utf8' }).trimEnd();
     } catch {
       return '';
     }

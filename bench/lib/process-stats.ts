@@ -1,4 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** What a server process reports about itself. */
 export interface ProcessStats {
@@ -52,5 +55,13 @@ export const statsHandlers = {
   settle: async () => {
     await settleMemory();
     return processStats();
+  },
+  /** Writes a heap snapshot to bench/results/profiles/ (for diagnosis; open it in Chrome DevTools). */
+  heapSnapshot: async (args: { name: string }) => {
+    await settleMemory();
+    // Set by spawnChild: this file runs bundled from another directory.
+    const dir = `${process.env.BENCH_RESULTS_DIR ?? fileURLToPath(new URL('../results/', import.meta.url))}/profiles/`;
+    mkdirSync(dir, { recursive: true });
+    return writeHeapSnapshot(`${dir}${args.name}-${process.pid}.heapsnapshot`);
   },
 };

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildChildren } from './build-children.js';
 import type { IpcReady, IpcResponse } from './ipc.js';
 
 /** A bench process (server or load generator) driven over IPC. */
@@ -26,8 +27,8 @@ export async function childFileLimit(): Promise<number> {
 }
 
 /**
- * Starts `bench/<file>` in its own Node process (through tsx, with the workspace source condition
- * and `--expose-gc`), behind a shell that raises the open-file limit as far as it is allowed.
+ * Starts `bench/<file>` in its own Node process (bundled first by {@link buildChildren}, run with
+ * `--expose-gc`), behind a shell that raises the open-file limit as far as it is allowed.
  * Set `BENCH_CPU_PROF=1` to write `--cpu-prof` profiles of server processes to `bench/results/profiles`.
  */
 export async function spawnChild(
@@ -35,14 +36,25 @@ export async function spawnChild(
   env: Record<string, string> = {},
   options: { profile?: boolean; nodeArgs?: string[] } = {},
 ): Promise<Child> {
-  const nodeArgs = ['--conditions=@qrlogin/source', '--import', 'tsx', '--expose-gc', ...(options.nodeArgs ?? [])];
+  const outdir = await buildChildren();
+  const nodeArgs = ['--expose-gc', ...(options.nodeArgs ?? [])];
   if (options.profile && process.env.BENCH_CPU_PROF === '1') {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${BENCH_DIR}results/profiles`);
   }
   const proc: ChildProcess = spawn(
     '/bin/sh',
-    ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs, BENCH_DIR + file],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env }, cwd: BENCH_DIR },
+    [
+      '-c',
+      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"',
+      process.execPath,
+      ...nodeArgs,
+      `${outdir}/${file.replace(/\.ts$/, '.mjs')}`,
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, BENCH_RESULTS_DIR: `${BENCH_DIR}results`, ...env },
+      cwd: BENCH_DIR,
+    },
   );
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

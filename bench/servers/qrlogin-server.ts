@@ -18,6 +18,8 @@ let clockOffsetMs = 0;
 const now = () => Date.now() + clockOffsetMs;
 const redisUrl = process.env.BENCH_REDIS_URL;
 const ttlSeconds = Number(process.env.BENCH_TTL_SECONDS ?? 120);
+// Experiments only (e.g. to show what the heartbeat costs); the bench runs qrlogin's default.
+const heartbeatSeconds = process.env.BENCH_HEARTBEAT_SECONDS ? Number(process.env.BENCH_HEARTBEAT_SECONDS) : undefined;
 
 const memory = redisUrl ? undefined : memoryStore({ now });
 let backends: Pick<QrLoginOptions, 'store' | 'devices' | 'bus'> = { store: memory };
@@ -38,7 +40,7 @@ const qr = createQrLogin({
   origin: BENCH_ORIGIN,
   ...backends,
   rateLimits: false,
-  socket: { maxPerIp: 1_000_000, maxTotal: 1_000_000 },
+  socket: { maxPerIp: 1_000_000, maxTotal: 1_000_000, ...(heartbeatSeconds ? { heartbeatSeconds } : {}) },
   sessionTtlSeconds: ttlSeconds,
   proximity: 'off',
   now,
