@@ -10,29 +10,39 @@ function cores(a: ProcessStats, b: ProcessStats): number {
   return (b.cpuUser + b.cpuSystem - a.cpuUser - a.cpuSystem) / 1000 / (b.at - a.at);
 }
 
-/**
- * Scenario 4: complete logins per second through one process (create → socket + auth → scan →
- * confirm → `confirmed` → redeem through the host route), closed loop; then confirms per second
- * alone (sessions created and scanned beforehand, bodies signed beforehand).
- */
-export async function throughput(cfg: BenchConfig): Promise<ScenarioResult> {
-  const server = await spawnChild('servers/qrlogin-server.ts', {}, { profile: true });
+interface Measured {
+  logins: { logins: number; perSecond: number; loginMs: Summary; errorCount: number; errorSamples: string[] };
+  confirms: { confirms: number; perSecond: number; errorCount: number; errorSamples: string[] };
+  prepErrors: number;
+  loginCores: number;
+  loginAgentCores: number;
+  confirmCores: number;
+  confirmAgentCores: number;
+  loginCpuMs: number;
+  confirmCpuUs: number;
+}
+
+async function measure(kind: 'qrlogin' | 'bare', cfg: BenchConfig): Promise<Measured> {
+  const server = await spawnChild(
+    kind === 'qrlogin' ? 'servers/qrlogin-server.ts' : 'servers/bare-server.ts',
+    {},
+    {
+      profile: true,
+    },
+  );
   const agent = await spawnChild('load/agent.ts');
   try {
     const port = server.info.port as number;
     const devices = await registerDevices(server, newDeviceKeys(64));
-    await agent.call('init', { kind: 'qrlogin', browserPort: port, phonePort: port, devices });
+    await agent.call('init', { kind, browserPort: port, phonePort: port, devices });
     await agent.call('loginsClosedLoop', { durationMs: 1500, concurrency: cfg.loginConcurrency });
 
     const s0 = await server.call<ProcessStats>('stats');
     const a0 = await agent.call<ProcessStats>('stats');
-    const logins = await agent.call<{
-      logins: number;
-      perSecond: number;
-      loginMs: Summary;
-      errorCount: number;
-      errorSamples: string[];
-    }>('loginsClosedLoop', { durationMs: cfg.loginSeconds * 1000, concurrency: cfg.loginConcurrency });
+    const logins = await agent.call<Measured['logins']>('loginsClosedLoop', {
+      durationMs: cfg.loginSeconds * 1000,
+      concurrency: cfg.loginConcurrency,
+    });
     const s1 = await server.call<ProcessStats>('stats');
     const a1 = await agent.call<ProcessStats>('stats');
 
@@ -43,61 +53,94 @@ export async function throughput(cfg: BenchConfig): Promise<ScenarioResult> {
     });
     const c0 = await server.call<ProcessStats>('stats');
     const ac0 = await agent.call<ProcessStats>('stats');
-    const confirms = await agent.call<{
-      confirms: number;
-      perSecond: number;
-      errorCount: number;
-      errorSamples: string[];
-    }>('fireConfirms', { concurrency: cfg.confirmConcurrency });
+    const confirms = await agent.call<Measured['confirms']>('fireConfirms', { concurrency: cfg.confirmConcurrency });
     const c1 = await server.call<ProcessStats>('stats');
     const ac1 = await agent.call<ProcessStats>('stats');
-    const counters = await server.call<{ internalErrors: number }>('counters');
-
-    const name = '4 throughput, one process';
     return {
-      name,
-      rows: [
-        {
-          scenario: name,
-          metric: 'complete logins/s (closed loop)',
-          qrlogin: round(logins.perSecond),
-          bar: '≥ 2000, 0 errors',
-          pass: logins.perSecond >= 2000 && logins.errorCount === 0,
-        },
-        { scenario: name, metric: 'login errors', qrlogin: logins.errorCount },
-        {
-          scenario: name,
-          metric: 'CPU during logins, server / load generator (cores)',
-          qrlogin: `${round(cores(s0, s1))} / ${round(cores(a0, a1))}`,
-        },
-        {
-          scenario: name,
-          metric: 'server CPU ms per complete login',
-          qrlogin: round((cores(s0, s1) * (s1.at - s0.at)) / Math.max(1, logins.logins)),
-        },
-        {
-          scenario: name,
-          metric: 'confirms/s',
-          qrlogin: round(confirms.perSecond),
-          bar: '≥ 4000, 0 errors',
-          pass: confirms.perSecond >= 4000 && confirms.errorCount === 0 && prep.errorCount === 0,
-        },
-        { scenario: name, metric: 'confirm errors', qrlogin: confirms.errorCount + prep.errorCount },
-        {
-          scenario: name,
-          metric: 'CPU during confirms, server / load generator (cores)',
-          qrlogin: `${round(cores(c0, c1))} / ${round(cores(ac0, ac1))}`,
-        },
-        {
-          scenario: name,
-          metric: 'server CPU µs per confirm',
-          qrlogin: round((cores(c0, c1) * (c1.at - c0.at) * 1000) / Math.max(1, confirms.confirms)),
-        },
-      ],
-      details: { logins, confirms, serverInternalErrors: counters.internalErrors },
+      logins,
+      confirms,
+      prepErrors: prep.errorCount,
+      loginCores: cores(s0, s1),
+      loginAgentCores: cores(a0, a1),
+      confirmCores: cores(c0, c1),
+      confirmAgentCores: cores(ac0, ac1),
+      loginCpuMs: (cores(s0, s1) * (s1.at - s0.at)) / Math.max(1, logins.logins),
+      confirmCpuUs: (cores(c0, c1) * (c1.at - c0.at) * 1000) / Math.max(1, confirms.confirms),
     };
   } finally {
     await agent.stop();
     await server.stop();
   }
+}
+
+/**
+ * Scenario 4: complete logins per second through one process (create → socket + auth → scan →
+ * confirm → `confirmed` → redeem through the host route), closed loop; then confirms per second
+ * alone (sessions created and scanned beforehand, bodies signed beforehand). The bare http+ws
+ * server runs the same loops as a reference for what this machine allows at all (the load
+ * generator shares the two cores).
+ */
+export async function throughput(cfg: BenchConfig): Promise<ScenarioResult> {
+  const bare = await measure('bare', cfg);
+  const q = await measure('qrlogin', cfg);
+  const name = `4 throughput, one process (closed loop: ${cfg.loginConcurrency} logins / ${cfg.confirmConcurrency} confirms in flight)`;
+  const floor = 'bare http+ws';
+  return {
+    name,
+    rows: [
+      {
+        scenario: name,
+        metric: 'complete logins/s',
+        qrlogin: round(q.logins.perSecond),
+        baseline: round(bare.logins.perSecond),
+        baselineName: floor,
+        ratio: round(q.logins.perSecond / bare.logins.perSecond),
+        bar: '≥ 2000/s, 0 errors',
+        pass: q.logins.perSecond >= 2000 && q.logins.errorCount === 0,
+      },
+      { scenario: name, metric: 'login errors', qrlogin: q.logins.errorCount, baseline: bare.logins.errorCount },
+      {
+        scenario: name,
+        metric: 'CPU during logins, server / load generator (cores)',
+        qrlogin: `${round(q.loginCores)} / ${round(q.loginAgentCores)}`,
+        baseline: `${round(bare.loginCores)} / ${round(bare.loginAgentCores)}`,
+        baselineName: floor,
+      },
+      {
+        scenario: name,
+        metric: 'server CPU ms per complete login',
+        qrlogin: round(q.loginCpuMs),
+        baseline: round(bare.loginCpuMs),
+        baselineName: floor,
+        ratio: round(q.loginCpuMs / bare.loginCpuMs),
+      },
+      {
+        scenario: name,
+        metric: 'confirms/s',
+        qrlogin: round(q.confirms.perSecond),
+        baseline: round(bare.confirms.perSecond),
+        baselineName: floor,
+        ratio: round(q.confirms.perSecond / bare.confirms.perSecond),
+        bar: '≥ 4000/s, 0 errors',
+        pass: q.confirms.perSecond >= 4000 && q.confirms.errorCount === 0 && q.prepErrors === 0,
+      },
+      { scenario: name, metric: 'confirm errors', qrlogin: q.confirms.errorCount + q.prepErrors },
+      {
+        scenario: name,
+        metric: 'CPU during confirms, server / load generator (cores)',
+        qrlogin: `${round(q.confirmCores)} / ${round(q.confirmAgentCores)}`,
+        baseline: `${round(bare.confirmCores)} / ${round(bare.confirmAgentCores)}`,
+        baselineName: floor,
+      },
+      {
+        scenario: name,
+        metric: 'server CPU µs per confirm',
+        qrlogin: round(q.confirmCpuUs),
+        baseline: round(bare.confirmCpuUs),
+        baselineName: floor,
+        ratio: round(q.confirmCpuUs / bare.confirmCpuUs),
+      },
+    ],
+    details: { qrlogin: q, bare },
+  };
 }

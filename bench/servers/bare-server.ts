@@ -58,6 +58,25 @@ const server = http.createServer((req, res) => {
     sessions.set(id, { secret, state: 'pending', version: 1, challenge: '' });
     return sendJson(res, 201, { sessionId: id, browserSecret: secret, version: 1 });
   }
+  if (req.method === 'POST' && req.url === '/login/qr') {
+    // The host's redeem route: secret check, confirmed → redeemed once, the socket is let go.
+    readJson(req).then(
+      (body) => {
+        const id = String(body.sessionId);
+        const s = sessions.get(id);
+        if (!s || s.secret !== body.browserSecret || s.state !== 'confirmed')
+          return sendJson(res, 409, { error: 'no' });
+        s.state = 'redeemed';
+        s.version++;
+        push(id, s);
+        s.socket?.close(1000);
+        sessions.delete(id);
+        sendJson(res, 200, { userId: 'user' });
+      },
+      () => sendJson(res, 400, { error: 'bad request' }),
+    );
+    return;
+  }
   if (req.method === 'POST' && parts.length === 5 && (parts[4] === 'scan' || parts[4] === 'confirm')) {
     decide(req, res, parts[3] as string, parts[4]).catch(() => sendJson(res, 400, { error: 'bad request' }));
     return;
