@@ -20,6 +20,15 @@ import { effectiveState, stateError } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
 import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
 
+/**
+ * Starts a read whose result is awaited later; until then its failure must not count as an
+ * unhandled rejection (an earlier check may throw first and the read is then never awaited).
+ */
+function prefetch<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 /** The phone's request as the HTTP layer saw it. */
 export interface AppRequestInfo {
   ip: string;
@@ -68,6 +77,9 @@ export async function scanSession(
   info: AppRequestInfo,
 ): Promise<LoginRequest> {
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
+  // Both reads go out together (one round trip to a networked store, not two); errors keep their
+  // order: the device's first, then the signature's, then the session's.
+  const recordRead = prefetch(settledSession(ctx, sessionId));
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
   await verifySignature(
@@ -81,7 +93,7 @@ export async function scanSession(
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
   // A session found past its time is expired (and that pushed and audited) on the way.
-  const record = await settledSession(ctx, sessionId);
+  const record = await recordRead;
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
     return loginRequest(ctx, record, await proximityOf(ctx, record, info));
@@ -172,9 +184,10 @@ export async function decideSession(
   info: AppRequestInfo,
 ): Promise<DecisionResponse> {
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
+  const recordRead = prefetch(settledSession(ctx, sessionId));
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
-  const record = await settledSession(ctx, sessionId);
+  const record = await recordRead;
   const state = effectiveState(record, ctx.options.now());
   if (state !== 'scanned') throw stateError(decision, state);
   if (record.deviceId !== device.id || record.userId !== device.userId) {

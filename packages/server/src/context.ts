@@ -13,6 +13,8 @@ export interface Context {
   events: QrLoginEmitter;
   watchers: SessionWatchers;
   limit: RateLimiter;
+  /** No other instance exists (no bus was given): changes are delivered locally only. */
+  localOnly: boolean;
   /** Held long-polls, released by the sweep. */
   polls: Deadlines;
 }
@@ -31,6 +33,7 @@ export async function loadSession(ctx: Context, sessionId: string): Promise<Sess
 export async function publish(ctx: Context, record: SessionRecord): Promise<void> {
   const snapshot = snapshotOf(record, ctx.options.now());
   ctx.watchers.deliver(snapshot);
+  if (ctx.localOnly) return;
   try {
     await ctx.options.bus.publish(snapshot);
   } catch (error) {

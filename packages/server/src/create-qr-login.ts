@@ -77,12 +77,15 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     options: resolved,
     events,
     polls,
+    // With no bus given, this process is the only one: every change is written, and so delivered,
+    // here, and going through the in-memory bus would only deliver each change twice.
+    localOnly: options.bus === undefined,
     limit: createRateLimiter(resolved.rateLimits, resolved.store, events, resolved.now),
     // Assigned just below: the watchers call back into the context for expiry and resync.
     watchers: undefined as unknown as SessionWatchers,
   };
   ctx.watchers = new SessionWatchers(
-    resolved.bus,
+    ctx.localOnly ? null : resolved.bus,
     (sessionId) => expireIfDue(ctx, sessionId),
     (ids) => {
       for (const id of ids) {

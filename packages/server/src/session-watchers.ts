@@ -7,9 +7,15 @@ export interface Watcher {
   deliver(snapshot: StatusSnapshot): void;
 }
 
+type Unsubscribe = () => unknown;
+
 interface Watched {
-  watchers: Set<Watcher>;
-  unsubscribe: Promise<() => unknown>;
+  // Almost every session has exactly one watcher (its page's socket): keep it inline and allocate a
+  // set only for a second one. Memory per waiting browser is what decides how many one box holds.
+  first: Watcher | null;
+  rest: Set<Watcher> | null;
+  /** The bus subscription: `null` without a bus, a promise until the bus confirmed it. */
+  subscription: Promise<Unsubscribe> | Unsubscribe | null;
   expiresAt: number;
   version: number;
   terminal: boolean;
@@ -18,19 +24,25 @@ interface Watched {
 
 /**
  * Everything this process is waiting on, grouped by session: one bus subscription per session
- * however many sockets and polls wait on it, and one sweep for the whole process (expiry pushes,
- * auth deadlines, poll deadlines) instead of a timer per connection.
+ * however many sockets and polls wait on it, and one sweep for the whole process (expiry pushes)
+ * instead of a timer per connection. Without a bus (one process on the in-memory default) nothing
+ * is subscribed: every change is written, and so delivered, in this process.
  */
 export class SessionWatchers {
   readonly #sessions = new Map<string, Watched>();
-  readonly #bus: EventBus;
+  readonly #bus: EventBus | null;
   readonly #onExpiryDue: (sessionId: string) => Promise<unknown>;
   readonly #unregisterResync: (() => void) | undefined;
+  readonly #fromBus = (snapshot: StatusSnapshot) => this.deliver(snapshot);
 
-  constructor(bus: EventBus, onExpiryDue: (sessionId: string) => Promise<unknown>, onResync: (ids: string[]) => void) {
+  constructor(
+    bus: EventBus | null,
+    onExpiryDue: (sessionId: string) => Promise<unknown>,
+    onResync: (ids: string[]) => void,
+  ) {
     this.#bus = bus;
     this.#onExpiryDue = onExpiryDue;
-    this.#unregisterResync = bus.onResync?.(() => onResync([...this.#sessions.keys()]));
+    this.#unregisterResync = bus?.onResync?.(() => onResync([...this.#sessions.keys()]));
   }
 
   /** Sessions being watched in this process. */
@@ -39,43 +51,59 @@ export class SessionWatchers {
   }
 
   /**
-   * Starts delivering `sessionId`'s snapshots to `watcher`. Resolves once the bus subscription is
-   * live, so a snapshot read from the store *after* this resolves cannot miss a change.
+   * Starts delivering `sessionId`'s snapshots to `watcher` until {@link SessionWatchers.unwatch}.
+   * Resolves once the bus subscription is live, so a snapshot read from the store *after* this
+   * resolves cannot miss a change.
    */
-  async watch(sessionId: string, watcher: Watcher, expiresAt: number): Promise<() => void> {
-    let watched = this.#sessions.get(sessionId);
-    if (!watched) {
-      const entry: Watched = {
-        watchers: new Set(),
-        unsubscribe: Promise.resolve(() => {}),
+  async watch(sessionId: string, watcher: Watcher, expiresAt: number): Promise<void> {
+    let entry = this.#sessions.get(sessionId);
+    if (!entry) {
+      entry = {
+        first: watcher,
+        rest: null,
+        subscription: null,
         expiresAt,
         version: 0,
         terminal: false,
         expiring: false,
       };
-      entry.unsubscribe = Promise.resolve(this.#bus.subscribe(sessionId, (s) => this.deliver(s)));
       this.#sessions.set(sessionId, entry);
-      watched = entry;
+      if (this.#bus) {
+        const pending = Promise.resolve(this.#bus.subscribe(sessionId, this.#fromBus));
+        const created = entry;
+        created.subscription = pending;
+        pending.then(
+          (unsubscribe) => {
+            if (created.subscription === pending) created.subscription = unsubscribe;
+          },
+          () => {},
+        );
+      }
+    } else if (entry.first === null) {
+      entry.first = watcher;
+    } else {
+      entry.rest ??= new Set();
+      entry.rest.add(watcher);
     }
-    watched.watchers.add(watcher);
-    const entry = watched;
-    try {
-      await entry.unsubscribe;
-    } catch (err) {
-      this.#release(sessionId, entry, watcher);
-      throw err;
+    if (entry.subscription instanceof Promise) {
+      try {
+        await entry.subscription;
+      } catch (err) {
+        this.unwatch(sessionId, watcher);
+        throw err;
+      }
     }
-    return () => this.#release(sessionId, entry, watcher);
   }
 
-  #release(sessionId: string, entry: Watched, watcher: Watcher): void {
-    entry.watchers.delete(watcher);
-    if (entry.watchers.size > 0 || this.#sessions.get(sessionId) !== entry) return;
+  /** Stops delivering to `watcher`; the last watcher of a session ends its bus subscription. */
+  unwatch(sessionId: string, watcher: Watcher): void {
+    const entry = this.#sessions.get(sessionId);
+    if (!entry) return;
+    if (entry.first === watcher) entry.first = null;
+    else entry.rest?.delete(watcher);
+    if (entry.first !== null || (entry.rest && entry.rest.size > 0)) return;
     this.#sessions.delete(sessionId);
-    entry.unsubscribe.then(
-      (unsubscribe) => unsubscribe(),
-      () => {},
-    );
+    end(entry.subscription);
   }
 
   /** Hands a snapshot to every local watcher of its session (from the bus, or directly after a local write). */
@@ -87,7 +115,10 @@ export class SessionWatchers {
       entry.expiresAt = snapshot.expiresAt;
       entry.terminal = isTerminalState(snapshot.state);
     }
-    for (const watcher of [...entry.watchers]) watcher.deliver(snapshot);
+    // Copy first: a watcher may unwatch (close its socket) while being told.
+    const rest = entry.rest && entry.rest.size > 0 ? [...entry.rest] : null;
+    entry.first?.deliver(snapshot);
+    if (rest) for (const watcher of rest) watcher.deliver(snapshot);
   }
 
   /**
@@ -108,12 +139,15 @@ export class SessionWatchers {
 
   close(): void {
     this.#unregisterResync?.();
-    for (const [sessionId, entry] of this.#sessions) {
-      this.#sessions.delete(sessionId);
-      entry.unsubscribe.then(
-        (unsubscribe) => unsubscribe(),
-        () => {},
-      );
-    }
+    for (const entry of this.#sessions.values()) end(entry.subscription);
+    this.#sessions.clear();
   }
+}
+
+function end(subscription: Watched['subscription']): void {
+  if (subscription === null) return;
+  // A failed unsubscribe leaves at worst a stray subscription that delivers to nobody.
+  Promise.resolve(subscription)
+    .then((unsubscribe) => unsubscribe())
+    .then(undefined, () => {});
 }

@@ -20,16 +20,13 @@ export async function waitForChange(
   });
   const key = {};
   let last = snapshotOf(record, options.now());
-  const unwatch = await watchers.watch(
-    record.id,
-    {
-      deliver(snapshot) {
-        if (snapshot.version > last.version || snapshot.state !== last.state) last = snapshot;
-        if (snapshot.version > after) finish(snapshot);
-      },
+  const watcher = {
+    deliver(snapshot: StatusSnapshot) {
+      if (snapshot.version > last.version || snapshot.state !== last.state) last = snapshot;
+      if (snapshot.version > after) finish(snapshot);
     },
-    record.expiresAt,
-  );
+  };
+  await watchers.watch(record.id, watcher, record.expiresAt);
   // Read again now that the subscription is live: a change between the first read and the
   // subscription would otherwise be missed.
   const fresh = await options.store.get(record.id);
@@ -46,6 +43,6 @@ export async function waitForChange(
   } finally {
     polls.delete(key);
     signal?.removeEventListener('abort', onAbort);
-    unwatch();
+    watchers.unwatch(record.id, watcher);
   }
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readLimited } from './read-limited.js';
+import { readLimited, tooLarge } from './read-limited.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 
 /** A request that a body parser (e.g. `express.json()`) may already have read. */
@@ -10,10 +10,19 @@ export function fromNodeRequest(req: NodeRequest, res: ServerResponse): CoreRequ
   // Express rewrites `req.url` under `app.use(path, …)`; the original URL is the real one.
   const url = req.originalUrl ?? req.url ?? '/';
   const queryAt = url.indexOf('?');
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  // Only a held long-poll needs to know the client left: build the signal on first use, not for
+  // every request.
+  let controller: AbortController | undefined;
+  const signal = () => {
+    if (!controller) {
+      const created = new AbortController();
+      controller = created;
+      res.once('close', () => {
+        if (!res.writableFinished) created.abort();
+      });
+    }
+    return controller.signal;
+  };
   return {
     method: req.method ?? 'GET',
     path: queryAt === -1 ? url : url.slice(0, queryAt),
@@ -29,7 +38,7 @@ export function fromNodeRequest(req: NodeRequest, res: ServerResponse): CoreRequ
         const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
         return readLimited([Buffer.from(text)], limit);
       }
-      return readLimited(req, limit, req.headers['content-length']);
+      return readNodeBody(req, limit);
     },
     toRequest: () => {
       const headers = new Headers();
@@ -38,8 +47,39 @@ export function fromNodeRequest(req: NodeRequest, res: ServerResponse): CoreRequ
       }
       return new Request(`http://${req.headers.host ?? 'localhost'}${url}`, { method: req.method ?? 'GET', headers });
     },
-    signal: controller.signal,
+    get signal() {
+      return signal();
+    },
   };
+}
+
+/**
+ * Reads a body with plain `data` / `end` events (cheaper than an async iterator on a hot path),
+ * failing with `PAYLOAD_TOO_LARGE` as soon as it passes `limit` bytes.
+ */
+function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = req.headers['content-length'];
+  if (declared && Number(declared) > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        // Stop buffering; the rest of the body is drained and dropped.
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      parts.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () =>
+      resolve(parts.length === 1 ? (parts[0] as Buffer).toString('utf8') : Buffer.concat(parts).toString('utf8')),
+    );
+    req.once('error', reject);
+  });
 }
 
 /** Writes a {@link CoreResponse}. */

@@ -10,14 +10,19 @@ export async function readLimited(
   declaredLength?: string | null,
 ): Promise<string> {
   if (declaredLength && Number(declaredLength) > limit) {
-    throw new QrLoginError('PAYLOAD_TOO_LARGE', `the body may be at most ${limit} bytes`);
+    throw tooLarge(limit);
   }
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.byteLength;
-    if (size > limit) throw new QrLoginError('PAYLOAD_TOO_LARGE', `the body may be at most ${limit} bytes`);
+    if (size > limit) throw tooLarge(limit);
     parts.push(chunk);
   }
   return Buffer.concat(parts).toString('utf8');
+}
+
+/** The error for a body over the limit. */
+export function tooLarge(limit: number): QrLoginError {
+  return new QrLoginError('PAYLOAD_TOO_LARGE', `the body may be at most ${limit} bytes`);
 }

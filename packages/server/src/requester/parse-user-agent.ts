@@ -10,6 +10,19 @@ import Bowser from 'bowser';
  */
 export function parseUserAgent(userAgent: string): { browser: string; os: string } {
   if (!userAgent) return { browser: '', os: '' };
+  // A site sees few distinct User-Agents and parsing is pure: remember recent answers (bounded).
+  const known = cache.get(userAgent);
+  if (known) return known;
+  const parsed = parse(userAgent);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(userAgent, parsed);
+  return parsed;
+}
+
+const CACHE_LIMIT = 500;
+const cache = new Map<string, { browser: string; os: string }>();
+
+function parse(userAgent: string): { browser: string; os: string } {
   try {
     const parsed = Bowser.parse(userAgent);
     const major = parsed.browser.version?.split('.')[0];

@@ -15,6 +15,14 @@ export interface MemoryStoreOptions {
   sweepIntervalMs?: number;
 }
 
+/**
+ * A record is flat but for `requester`; copying both levels keeps callers from changing stored
+ * state through an object they hold, at a fraction of `structuredClone`'s cost.
+ */
+function copy(record: SessionRecord): SessionRecord {
+  return { ...record, requester: { ...record.requester } };
+}
+
 interface Entry<T> {
   value: T;
   retainUntil: number;
@@ -67,19 +75,19 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
     },
     create(record, retainUntil) {
       if (live(record.id)) return false;
-      sessions.set(record.id, { value: structuredClone(record), retainUntil });
+      sessions.set(record.id, { value: copy(record), retainUntil });
       wheel.add(record.id, retainUntil);
       return true;
     },
     get(id) {
       const entry = live(id);
-      return entry ? structuredClone(entry.value) : null;
+      return entry ? copy(entry.value) : null;
     },
     compareAndSet(next, expectedVersion, retainUntil) {
       const entry = live(next.id);
       if (!entry || entry.value.version !== expectedVersion) return false;
       if (retainUntil !== entry.retainUntil) wheel.add(next.id, retainUntil);
-      entry.value = structuredClone(next);
+      entry.value = copy(next);
       entry.retainUntil = retainUntil;
       return true;
     },

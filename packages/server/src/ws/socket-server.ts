@@ -2,8 +2,8 @@
  * The browser's push channel: `ws` in `noServer` mode on the host's own HTTP server. The Origin
  * is checked against the exact allowlist before the upgrade (cross-site WebSocket hijacking), the
  * first frame must authenticate with the browser secret within the deadline, and then the socket
- * receives the session's snapshot followed by every change. One sweep and one heartbeat interval
- * serve all sockets; there is no timer per connection.
+ * receives the session's snapshot followed by every change. One sweep serves all sockets (auth
+ * deadlines and staggered heartbeats); there is no timer per connection.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -21,30 +21,23 @@ import {
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authorizeBrowser, currentSnapshot } from '../browser-actions.js';
 import { type Context, settledSession } from '../context.js';
-import { Deadlines } from '../deadlines.js';
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
+import type { Watcher } from '../session-watchers.js';
 import { parseClientFrame } from './parse-client-frame.js';
 
-interface Client {
-  socket: WebSocket;
-  ip: string;
-  ipKey: string;
-  alive: boolean;
-  authed: boolean;
-  version: number;
-  unwatch?: () => void;
-}
+// Where a socket keeps its Client, so shared handlers find it without a closure per socket.
+const CLIENT = Symbol('qrlogin.client');
 
 /** The socket side of a qrlogin instance. */
 export interface SocketServer {
   /** Takes over an upgrade for the qrlogin socket path; returns `false` (doing nothing) for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Checks auth deadlines (called by the process sweep). */
+  /** Checks auth deadlines and sends heartbeats (called by the process sweep each second). */
   sweep(now: number): void;
   /** Open sockets. */
   readonly size: number;
-  /** Closes every socket with 1001 and stops the heartbeat. */
+  /** Closes every socket with 1001. */
   close(): Promise<void>;
 }
 
@@ -84,23 +77,45 @@ export function createSocketServer(ctx: Context): SocketServer {
   });
   const clients = new Set<Client>();
   const perIp = new Map<string, number>();
-  const authDeadlines = new Deadlines();
   // Upgrades past the caps check but not yet connected.
   let pending = 0;
   const socketPath = `${options.basePath}${ROUTES.socket}`;
+  const heartbeatMs = options.socket.heartbeatSeconds * 1000;
+  const authTimeoutMs = options.socket.authTimeoutSeconds * 1000;
   let closing = false;
 
-  const heartbeat = setInterval(() => {
-    for (const client of clients) {
-      if (!client.alive) {
-        client.socket.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.socket.ping();
+  /**
+   * One connected browser. The class is its own session watcher and the socket's handlers are
+   * shared functions that find it through the socket, so a waiting browser costs two small objects
+   * and no closures: memory per waiting browser decides how many one box holds.
+   */
+  type TrackedSocket = WebSocket & { [CLIENT]?: Client };
+
+  class Client implements Watcher {
+    alive = true;
+    authed = false;
+    version = 0;
+    sessionId: string | null = null;
+    /** Auth deadline until authenticated, then the next heartbeat; checked by the sweep. */
+    due: number;
+
+    constructor(
+      readonly socket: TrackedSocket,
+      readonly ip: string,
+      readonly ipKey: string,
+    ) {
+      this.due = options.now() + authTimeoutMs;
     }
-  }, options.socket.heartbeatSeconds * 1000);
-  heartbeat.unref();
+
+    deliver(snapshot: StatusSnapshot): void {
+      // Versions only grow; anything not newer than what this socket has seen is a duplicate.
+      if (snapshot.version <= this.version) return;
+      this.version = snapshot.version;
+      send(this, { type: 'state', ...snapshot });
+      // Nothing more can happen to a finished session; let the browser go.
+      if (isTerminalState(snapshot.state)) this.socket.close(1000, snapshot.state);
+    }
+  }
 
   function send(client: Client, frame: ServerFrame): void {
     if (client.socket.readyState === client.socket.OPEN) client.socket.send(JSON.stringify(frame));
@@ -114,60 +129,90 @@ export function createSocketServer(ctx: Context): SocketServer {
     client.socket.close(wsCloseCodeOf(error.code), error.code);
   }
 
-  function deliver(client: Client, snapshot: StatusSnapshot): void {
-    // Versions only grow; anything not newer than what this socket has seen is a duplicate.
-    if (snapshot.version <= client.version) return;
-    client.version = snapshot.version;
-    send(client, { type: 'state', ...snapshot });
-    // Nothing more can happen to a finished session; let the browser go.
-    if (isTerminalState(snapshot.state)) client.socket.close(1000, snapshot.state);
+  function releaseSlot(ipKey: string): void {
+    const left = (perIp.get(ipKey) ?? 1) - 1;
+    if (left <= 0) perIp.delete(ipKey);
+    else perIp.set(ipKey, left);
   }
 
   async function authenticate(client: Client, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Promise<void> {
     const frame = parseClientFrame(data, isBinary);
     const record = await authorizeBrowser(ctx, frame.sessionId, frame.browserSecret);
     if (client.socket.readyState !== client.socket.OPEN) return;
-    client.unwatch = await ctx.watchers.watch(record.id, { deliver: (s) => deliver(client, s) }, record.expiresAt);
+    client.sessionId = record.id;
+    await ctx.watchers.watch(record.id, client, record.expiresAt);
     if (client.socket.readyState !== client.socket.OPEN) {
-      client.unwatch();
+      ctx.watchers.unwatch(record.id, client);
       return;
     }
     // The snapshot is read after the subscription is live, so no change can fall in between.
-    deliver(client, currentSnapshot(ctx, await settledSession(ctx, record.id)));
+    client.deliver(currentSnapshot(ctx, await settledSession(ctx, record.id)));
   }
 
-  function onConnection(socket: WebSocket, ip: string, ipKey: string, release: () => void): void {
-    const client: Client = { socket, ip, ipKey, alive: true, authed: false, version: 0 };
+  function onPong(this: TrackedSocket): void {
+    const client = this[CLIENT];
+    if (client) client.alive = true;
+  }
+
+  function onMessage(this: TrackedSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    const client = this[CLIENT];
+    if (!client) return;
+    if (client.authed) {
+      fail(client, new QrLoginError('INVALID_REQUEST', 'no frames are accepted after auth'), 'ws frame');
+      return;
+    }
+    client.authed = true;
+    client.due = options.now() + heartbeatMs;
+    authenticate(client, data, isBinary).catch((err) => fail(client, err, 'ws auth'));
+  }
+
+  function onError(this: TrackedSocket, err: Error & { code?: string }): void {
+    // ws has already picked the close code (1009 too big, 1008 too many fragments, 1002 bad
+    // framing); the refusal is still audited like every other refused frame.
+    const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
+    events.emit('refused', { action: 'ws frame', code, ip: this[CLIENT]?.ip ?? 'unknown', at: options.now() });
+    this.terminate();
+  }
+
+  function onClose(this: TrackedSocket): void {
+    const client = this[CLIENT];
+    if (!client) return;
+    clients.delete(client);
+    if (client.sessionId) ctx.watchers.unwatch(client.sessionId, client);
+    releaseSlot(client.ipKey);
+  }
+
+  function onConnection(socket: TrackedSocket, ip: string, ipKey: string): void {
+    const client = new Client(socket, ip, ipKey);
+    socket[CLIENT] = client;
     clients.add(client);
-    authDeadlines.add(client, options.now() + options.socket.authTimeoutSeconds * 1000, () => {
-      if (!client.authed)
+    socket.on('pong', onPong);
+    socket.on('message', onMessage);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+  }
+
+  /**
+   * The per-second sweep: auth deadlines, then heartbeats. Each socket is pinged on its own
+   * schedule (from when it connected), so pings are spread over the interval instead of 10,000
+   * going out in one event-loop turn and stalling every push behind them.
+   */
+  function sweep(now: number): void {
+    for (const client of clients) {
+      if (client.due > now) continue;
+      if (!client.authed) {
+        client.due = Number.POSITIVE_INFINITY;
         fail(client, new QrLoginError('AUTH_TIMEOUT', 'no auth frame within the deadline'), 'ws auth');
-    });
-    socket.on('pong', () => {
-      client.alive = true;
-    });
-    socket.on('message', (data, isBinary) => {
-      if (client.authed) {
-        fail(client, new QrLoginError('INVALID_REQUEST', 'no frames are accepted after auth'), 'ws frame');
-        return;
+        continue;
       }
-      client.authed = true;
-      authDeadlines.delete(client);
-      authenticate(client, data, isBinary).catch((err) => fail(client, err, 'ws auth'));
-    });
-    socket.on('error', (err: Error & { code?: string }) => {
-      // ws has already picked the close code (1009 too big, 1008 too many fragments, 1002 bad
-      // framing); the refusal is still audited like every other refused frame.
-      const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST';
-      events.emit('refused', { action: 'ws frame', code, ip, at: options.now() });
-      socket.terminate();
-    });
-    socket.on('close', () => {
-      clients.delete(client);
-      authDeadlines.delete(client);
-      client.unwatch?.();
-      release();
-    });
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.due = now + heartbeatMs;
+      client.socket.ping();
+    }
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -191,35 +236,29 @@ export function createSocketServer(ctx: Context): SocketServer {
     // and given back exactly once however the attempt ends (refused, aborted, failed handshake, closed).
     perIp.set(ipKey, (perIp.get(ipKey) ?? 0) + 1);
     pending++;
-    let connected = false;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      if (!connected) pending--;
-      const left = (perIp.get(ipKey) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ipKey);
-      else perIp.set(ipKey, left);
+    const giveBack = () => {
+      socket.off('close', giveBack);
+      pending--;
+      releaseSlot(ipKey);
     };
-    socket.once('close', () => {
-      if (!connected) release();
-    });
+    // A malformed handshake is answered 400 by ws, which destroys the socket: 'close' gives the slot back.
+    socket.once('close', giveBack);
     try {
       await ctx.limit('socketConnect', ipKey, ip);
     } catch (err) {
-      release();
+      giveBack();
       const status = isQrLoginError(err) ? err.status : 503;
       const code = isQrLoginError(err) ? err.code : 'STORE_UNAVAILABLE';
       const retry: Record<string, string> =
         isQrLoginError(err) && err.retryAfterSeconds ? { 'Retry-After': String(err.retryAfterSeconds) } : {};
       return refuse(status, code, retry);
     }
-    if (socket.destroyed) return release();
-    // A malformed handshake is answered 400 by ws, which destroys the socket: 'close' releases it.
+    if (socket.destroyed) return giveBack();
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here the connected socket's own close handler gives the slot back.
+      socket.off('close', giveBack);
       pending--;
-      connected = true;
-      onConnection(ws, ip, ipKey, release);
+      onConnection(ws as TrackedSocket, ip, ipKey);
     });
   }
 
@@ -231,15 +270,12 @@ export function createSocketServer(ctx: Context): SocketServer {
       upgrade(req, socket, head).catch(() => socket.destroy());
       return true;
     },
-    sweep(now) {
-      authDeadlines.sweep(now);
-    },
+    sweep,
     get size() {
       return clients.size;
     },
     async close() {
       closing = true;
-      clearInterval(heartbeat);
       const closed = [...clients].map(
         (client) =>
           new Promise<void>((resolve) => {
