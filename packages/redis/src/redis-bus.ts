@@ -165,7 +165,8 @@ export function redisBus(options: RedisBusOptions): EventBus {
   subscriber.on('close', onClose);
   subscriber.on('ready', onReady);
 
-  return {
+  const bus: EventBus & { [REDIS_BUS]: RedisBusTarget } = {
+    [REDIS_BUS]: { publisher, prefix },
     async publish(snapshot) {
       const name = sessionChannel(prefix, snapshot.sessionId);
       await callRedis(publisher, 'publish a snapshot', () => publisher.publish(name, JSON.stringify(snapshot)));
@@ -228,5 +229,27 @@ export function redisBus(options: RedisBusOptions): EventBus {
       channels.clear();
       if (names.length > 0) await subscriber.unsubscribe(...names).catch(() => undefined);
     },
-  } satisfies EventBus;
+  };
+  return bus;
+}
+
+/**
+ * What a {@link redisStore} needs to publish for this bus inside its compare-and-set script: the
+ * client it publishes with and the channel prefix. Internal to the package (a symbol key).
+ */
+export interface RedisBusTarget {
+  publisher: RedisClient;
+  prefix: string;
+}
+
+/** @internal */
+export const REDIS_BUS: unique symbol = Symbol('qrlogin.redisBus');
+
+/**
+ * The bus's publishing target, when `bus` is a {@link redisBus}.
+ *
+ * @internal
+ */
+export function redisBusTarget(bus: EventBus): RedisBusTarget | undefined {
+  return (bus as Partial<Record<typeof REDIS_BUS, RedisBusTarget>>)[REDIS_BUS];
 }

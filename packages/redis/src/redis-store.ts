@@ -1,7 +1,9 @@
 import type { SessionRecord, SessionStore } from '@qrlogin/server';
 import { callRedis, type RedisClient } from './client.js';
 import { resolveKeyPrefix } from './key-prefix.js';
+import { redisBusTarget, sessionChannel } from './redis-bus.js';
 import { compareAndSetScript } from './scripts/compare-and-set.js';
+import { compareAndSetPublishScript } from './scripts/compare-and-set-publish.js';
 import { createSessionScript } from './scripts/create-session.js';
 import { hitCounterScript } from './scripts/hit-counter.js';
 import { runScript } from './scripts/lua-script.js';
@@ -107,6 +109,27 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       return result === 1;
     },
 
+    async compareAndSetAndPublish(next, expectedVersion, retainUntil, snapshot, bus) {
+      // Publishing from the store's client reaches the bus's subscribers only on the same server.
+      const target = redisBusTarget(bus);
+      if (!target || !sameServer(client, target.publisher)) return null;
+      const result = await callRedis(client, 'update a session', () =>
+        runScript(
+          client,
+          compareAndSetPublishScript,
+          [sessionKey(prefix, next.id), sessionChannel(target.prefix, next.id)],
+          [
+            String(expectedVersion),
+            String(next.version),
+            JSON.stringify(next),
+            Math.ceil(retainUntil),
+            JSON.stringify(snapshot),
+          ],
+        ),
+      );
+      return result === 1;
+    },
+
     async hit(key, windowMs) {
       const window = Math.max(1, Math.ceil(windowMs));
       const result = await callRedis(client, 'count a rate-limit hit', () =>
@@ -116,4 +139,16 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       return { count, resetAt: Number(resetAt) };
     },
   } satisfies SessionStore;
+}
+
+/**
+ * Whether two clients talk to the same Redis: the same client, or standalone clients with the same
+ * host, port and database. Cluster clients count only when they are the same object.
+ */
+function sameServer(a: RedisClient, b: RedisClient): boolean {
+  if (a === b) return true;
+  const oa = (a as { options?: { host?: string; port?: number; db?: number; path?: string } }).options;
+  const ob = (b as { options?: { host?: string; port?: number; db?: number; path?: string } }).options;
+  if (!oa || !ob || 'startupNodes' in a || 'startupNodes' in b) return false;
+  return oa.host === ob.host && oa.port === ob.port && (oa.db ?? 0) === (ob.db ?? 0) && oa.path === ob.path;
 }

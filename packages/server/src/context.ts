@@ -45,6 +45,25 @@ export async function publish(ctx: Context, record: SessionRecord): Promise<void
 }
 
 /**
+ * Writes `next` by compare-and-set and, when it won, tells every watcher: in one atomic step where
+ * the store can publish for the bus, else by writing and then publishing.
+ */
+async function writeAndPublish(ctx: Context, next: SessionRecord, expectedVersion: number): Promise<boolean> {
+  const { store, bus, now } = ctx.options;
+  if (!ctx.localOnly && store.compareAndSetAndPublish) {
+    const snapshot = snapshotOf(next, now());
+    const written = await store.compareAndSetAndPublish(next, expectedVersion, retainUntil(next), snapshot, bus);
+    if (written !== null) {
+      if (written) ctx.watchers.deliver(snapshot);
+      return written;
+    }
+  }
+  if (!(await store.compareAndSet(next, expectedVersion, retainUntil(next)))) return false;
+  await publish(ctx, next);
+  return true;
+}
+
+/**
  * Applies a transition with compare-and-set. `decide` sees the freshest record and returns the
  * transition (or throws to refuse); when another writer wins the race, the record is re-read and
  * `decide` asked again, so exactly one of several racing writers succeeds and the others get the
@@ -66,10 +85,7 @@ export async function commit(
       continue;
     }
     const next = applyTransition(record, await decide(record), now);
-    if (await ctx.options.store.compareAndSet(next, record.version, retainUntil(next))) {
-      await publish(ctx, next);
-      return next;
-    }
+    if (await writeAndPublish(ctx, next, record.version)) return next;
     record = await loadSession(ctx, sessionId);
   }
   throw new QrLoginError('INVALID_STATE', 'the session changed too often while this request was being handled');
@@ -78,9 +94,8 @@ export async function commit(
 /** Writes `expired` for a record past its time (once, by compare-and-set) and pushes it. */
 export async function expireRecord(ctx: Context, record: SessionRecord): Promise<void> {
   const next = applyTransition(record, { to: 'expired' }, ctx.options.now());
-  if (await ctx.options.store.compareAndSet(next, record.version, retainUntil(next))) {
+  if (await writeAndPublish(ctx, next, record.version)) {
     ctx.events.emit('expired', { sessionId: record.id, at: next.updatedAt });
-    await publish(ctx, next);
   }
 }
 

@@ -61,6 +61,20 @@ export interface SessionStore {
    */
   compareAndSet(next: SessionRecord, expectedVersion: number, retainUntil: number): Awaitable<boolean>;
   /**
+   * Optional fast path for stores that are also the bus's transport (Redis store + Redis bus on one
+   * server): {@link SessionStore.compareAndSet}, and when it writes, publish `snapshot` on `bus` in
+   * the same atomic step — one round trip instead of two, and no lost publish after a won write.
+   * Return `null` when this store cannot publish for that bus; the server then falls back to
+   * `compareAndSet` followed by `bus.publish`.
+   */
+  compareAndSetAndPublish?(
+    next: SessionRecord,
+    expectedVersion: number,
+    retainUntil: number,
+    snapshot: StatusSnapshot,
+    bus: EventBus,
+  ): Awaitable<boolean | null>;
+  /**
    * Counts one hit against `key` in a fixed window of `windowMs` starting at the key's first hit,
    * and returns the count so far and when the window resets (ms since the epoch). Backs the rate
    * limits, so limits hold across instances that share the store.
