@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
@@ -17,6 +17,21 @@ export interface ProcessStats {
   elu: number;
   /** Wall clock of the reading, ms (performance.now()). */
   at: number;
+  /**
+   * Bytes of RSS the process has already freed with `madvise(MADV_FREE)` (Linux `LazyFree` in
+   * /proc/self/smaps_rollup): still counted in RSS until the kernel needs the pages, but not in use.
+   * `0` where the kernel does not report it.
+   */
+  lazyFree: number;
+}
+
+function lazyFreeBytes(): number {
+  try {
+    const match = /^LazyFree:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -46,6 +61,7 @@ export function processStats(): ProcessStats {
     cpuSystem: cpu.system,
     elu: performance.eventLoopUtilization().utilization,
     at: performance.now(),
+    lazyFree: lazyFreeBytes(),
   };
 }
 

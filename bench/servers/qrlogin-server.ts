@@ -125,10 +125,15 @@ serveIpc(
     },
     createInProcess: (args: { count: number; concurrency: number }) => createInProcess(args.count, args.concurrency),
     /** Waits until the in-memory store has at most `size` records (its sweep runs once a second). */
-    async waitStoreSize(args: { size: number; timeoutMs: number }) {
+    async waitStoreSize(args: { size: number; timeoutMs: number; quietMs?: number }) {
       const deadline = Date.now() + args.timeoutMs;
       while ((memory?.size ?? 0) > args.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       await settleMemory();
+      // V8 hands freed heap pages back to the OS a few seconds after a big collection (its memory reducer).
+      if (args.quietMs) {
+        await new Promise((r) => setTimeout(r, args.quietMs));
+        await settleMemory();
+      }
       return { storeSize: memory?.size ?? null, ...processStats() };
     },
     async close() {
