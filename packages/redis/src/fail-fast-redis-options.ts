@@ -6,9 +6,6 @@ import type { RedisOptions } from 'ioredis';
  * timeout for a Redis that stopped answering without closing the connection. Reconnection keeps
  * ioredis's default backoff, so service resumes by itself when Redis returns.
  *
- * `enableAutoPipelining` coalesces the commands a request issues in one tick (the device and the
- * session read of a confirm) into one socket write.
- *
  * With the offline queue off, a command sent before the first connection is up fails: wait for the
  * client's `ready` event before serving traffic.
  *
@@ -25,5 +22,4 @@ export const failFastRedisOptions = {
   maxRetriesPerRequest: 0,
   commandTimeout: 2_000,
   connectTimeout: 2_000,
-  enableAutoPipelining: true,
 } as const satisfies RedisOptions;
