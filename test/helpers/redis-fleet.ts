@@ -17,6 +17,7 @@ import {
   type SignedFields,
   type StatusSnapshot,
 } from '../../packages/protocol/src/index.js';
+import { recordFrames } from '../../packages/server/test/helpers.js';
 
 /** The public origin every instance shares, as behind one load balancer. */
 export const ORIGIN = 'https://login.example';
@@ -173,21 +174,7 @@ export async function openSocket(instance: Instance, session: BrowserSession): P
     origin: ORIGIN,
     headers: { 'x-forwarded-for': session.ip },
   });
-  const frames: ServerFrame[] = [];
-  const waiters: { state: string; resolve: (f: ServerFrame) => void }[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as ServerFrame;
-    frames.push(frame);
-    for (const w of [...waiters]) {
-      if (frame.type === 'state' && frame.state === w.state) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(frame);
-      }
-    }
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
+  const recorder = recordFrames(ws);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     // A refused upgrade is an HTTP answer with the error body: reject with its status and code.
@@ -207,15 +194,10 @@ export async function openSocket(instance: Instance, session: BrowserSession): P
   });
   ws.on('error', () => {});
   ws.send(JSON.stringify({ type: 'auth', sessionId: session.sessionId, browserSecret: session.browserSecret }));
+  const { frames } = recorder;
   return {
     ws,
-    frames,
-    closed,
-    waitFor(state) {
-      const seen = frames.find((f) => f.type === 'state' && f.state === state);
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve) => waiters.push({ state, resolve }));
-    },
+    ...recorder,
     states: () => frames.map((f) => (f.type === 'state' ? f.state : `error:${f.error.code}`)),
   };
 }

@@ -151,17 +151,20 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
 }
 
 /** A browser socket that records every frame and how it closed. */
-export interface TestSocket {
+export interface TestSocket extends FrameRecorder {
   ws: WebSocket;
+}
+
+/** What {@link recordFrames} keeps of a socket: every frame, how it closed, and a way to wait for a state. */
+export interface FrameRecorder {
   frames: ServerFrame[];
   closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the first state frame matching `state` (already received or future). */
   waitFor(state: string): Promise<ServerFrame>;
 }
 
-export function openSocket(t: TestServer, origin: string | null = t.origin): Promise<TestSocket> {
-  const url = `${t.base.replace(/^http/, 'ws')}/ws`;
-  const ws = new WebSocket(url, origin === null ? {} : { origin });
+/** Records a client socket's frames from now on; shared by every test that plays a browser. */
+export function recordFrames(ws: WebSocket): FrameRecorder {
   const frames: ServerFrame[] = [];
   const waiters: { state: string; resolve: (f: ServerFrame) => void }[] = [];
   ws.on('message', (data) => {
@@ -177,19 +180,23 @@ export function openSocket(t: TestServer, origin: string | null = t.origin): Pro
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
+  return {
+    frames,
+    closed,
+    waitFor(state) {
+      const seen = frames.find((f) => f.type === 'state' && f.state === state);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((res) => waiters.push({ state, resolve: res }));
+    },
+  };
+}
+
+export function openSocket(t: TestServer, origin: string | null = t.origin): Promise<TestSocket> {
+  const url = `${t.base.replace(/^http/, 'ws')}/ws`;
+  const ws = new WebSocket(url, origin === null ? {} : { origin });
+  const recorder = recordFrames(ws);
   return new Promise((resolve, reject) => {
-    ws.once('open', () =>
-      resolve({
-        ws,
-        frames,
-        closed,
-        waitFor(state) {
-          const seen = frames.find((f) => f.type === 'state' && f.state === state);
-          if (seen) return Promise.resolve(seen);
-          return new Promise((res) => waiters.push({ state, resolve: res }));
-        },
-      }),
-    );
+    ws.once('open', () => resolve({ ws, ...recorder }));
     ws.once('unexpected-response', (_req, res) =>
       reject(Object.assign(new Error('upgrade refused'), { status: res.statusCode })),
     );
