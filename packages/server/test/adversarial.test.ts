@@ -10,29 +10,21 @@ import { fileURLToPath } from 'node:url';
 import type { CreateSessionResponse, LoginRequest, ServerFrame } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { memoryStore, type QrLoginOptions, type SessionStore } from '../src/index.js';
+import { memoryStore, type SessionStore } from '../src/index.js';
 import {
   type Body,
   createSession,
   newDevice,
   newKeyPair,
   post,
+  serversPerTest,
   signWith,
-  startServer,
   subscribe,
   type TestServer,
+  until,
 } from './helpers.js';
 
-let t: TestServer | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function start(options: Partial<QrLoginOptions>): Promise<TestServer> {
-  t = await startServer(options);
-  return t;
-}
+const start = serversPerTest();
 
 const wsUrl = (server: TestServer) => `${server.base.replace(/^http/, 'ws')}/ws`;
 
@@ -81,14 +73,6 @@ function tryUpgrade(
     });
     ws.once('error', reject);
   });
-}
-
-async function until(fn: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

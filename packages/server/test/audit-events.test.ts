@@ -21,6 +21,7 @@ import {
   subscribe,
   type TestDevice,
   type TestServer,
+  until,
 } from './helpers.js';
 
 /** Every event name; a `Record` over the event map so a new event fails the type check until listed here. */
@@ -160,14 +161,6 @@ function tryUpgrade(t: TestServer, origin: string | undefined): Promise<{ status
     });
     ws.once('error', reject);
   });
-}
-
-async function until(fn: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 // ──────────────────────────────────────────── logins ────────────────────────────────────────────

@@ -13,6 +13,7 @@ import {
   type ServerFrame,
   type SignedFields,
 } from '@qrlogin/protocol';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { createQrLogin, type QrLogin, type QrLoginOptions } from '../src/index.js';
 
@@ -210,4 +211,29 @@ export async function subscribe(t: TestServer, session: CreateSessionResponse): 
   socket.ws.send(JSON.stringify({ type: 'auth', sessionId: session.sessionId, browserSecret: session.browserSecret }));
   await socket.waitFor('pending');
   return socket;
+}
+
+/**
+ * Starts real servers for the tests of one file and closes every one of them after each test.
+ * Call once at the top level of a test file.
+ */
+export function serversPerTest(): (options?: Partial<QrLoginOptions>) => Promise<TestServer> {
+  const running: TestServer[] = [];
+  afterEach(async () => {
+    for (const server of running.splice(0)) await server.close();
+  });
+  return async (options = {}) => {
+    const server = await startServer(options);
+    running.push(server);
+    return server;
+  };
+}
+
+/** Polls `fn` until it is true (e.g. the server counting a socket down on its `close` event). */
+export async function until(fn: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

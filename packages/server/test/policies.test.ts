@@ -19,23 +19,16 @@ import {
   newDevice,
   newKeyPair,
   post,
+  serversPerTest,
   signWith,
   startServer,
   subscribe,
   type TestDevice,
   type TestServer,
+  until,
 } from './helpers.js';
 
-let t: TestServer | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function start(options: Partial<QrLoginOptions>): Promise<TestServer> {
-  t = await startServer(options);
-  return t;
-}
+const start = serversPerTest();
 
 const xff = (ip: string): Record<string, string> => ({ 'x-forwarded-for': ip });
 
@@ -158,15 +151,6 @@ async function closeAll(results: UpgradeResult[]): Promise<void> {
         }),
     ),
   );
-}
-
-/** Polls `fn` until it is true; the server decrements socket counts on the socket's `close` event. */
-async function until(fn: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 // ─────────────────────────────────────────── proximity ───────────────────────────────────────────
