@@ -191,6 +191,9 @@ describe('a full login', () => {
       privateKey,
       sign: (fields) => signWith(privateKey, { ...fields, audience: x.t.origin } as Parameters<typeof signWith>[1]),
       scan: () => Promise.reject(new Error('unused')),
+      confirmBody: () => {
+        throw new Error('unused');
+      },
       confirm: () => Promise.reject(new Error('unused')),
       reject: () => Promise.reject(new Error('unused')),
     };

@@ -80,6 +80,11 @@ export interface TestDevice {
   /** Signs canonical bytes for the test server's audience. */
   sign(fields: Omit<SignedFields, 'audience'>, audience?: string): string;
   scan(sessionId: string, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
+  /** A correctly signed confirm body (not sent), for tests that replay, alter or time-shift it. */
+  confirmBody(
+    request: LoginRequest,
+    options?: { timestamp?: number; code?: string },
+  ): { deviceId: string; timestamp: number; signature: string };
   confirm(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
   reject(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
 }
@@ -113,10 +118,8 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
       };
       return post(`${t.base}/sessions/${sessionId}/scan`, body);
     },
-    async confirm(request, overrides = {}) {
-      const timestamp = Date.now();
-      const code = overrides.code as string | undefined;
-      const body = {
+    confirmBody(request, { timestamp = Date.now(), code } = {}) {
+      return {
         deviceId: record.id,
         timestamp,
         signature: device.sign({
@@ -127,8 +130,11 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
           timestamp,
           ...(code !== undefined ? { code } : {}),
         }),
-        ...overrides,
       };
+    },
+    async confirm(request, overrides = {}) {
+      const code = overrides.code as string | undefined;
+      const body = { ...device.confirmBody(request, code !== undefined ? { code } : {}), ...overrides };
       return post(`${t.base}/sessions/${request.sessionId}/confirm`, body);
     },
     async reject(request, overrides = {}) {

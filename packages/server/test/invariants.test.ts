@@ -185,18 +185,7 @@ describe('4. the approval signature binds every field', () => {
 
   it('a replayed confirm body is refused (the challenge is single-use)', async () => {
     const { session, phone, request } = await scanned();
-    const timestamp = Date.now();
-    const body = {
-      deviceId: phone.deviceId,
-      timestamp,
-      signature: phone.sign({
-        action: 'confirm',
-        sessionId: session.sessionId,
-        challenge: request.challenge,
-        deviceId: phone.deviceId,
-        timestamp,
-      }),
-    };
+    const body = phone.confirmBody(request);
     expect((await post(`${t.base}/sessions/${session.sessionId}/confirm`, body)).status).toBe(200);
     const replay = await post(`${t.base}/sessions/${session.sessionId}/confirm`, body);
     expect(replay.status).toBe(409);
@@ -209,14 +198,7 @@ describe('4. the approval signature binds every field', () => {
 
   it('a malleated signature (S + L) is refused by the strict verifier', async () => {
     const { session, phone, request } = await scanned();
-    const timestamp = Date.now();
-    const good = phone.sign({
-      action: 'confirm',
-      sessionId: session.sessionId,
-      challenge: request.challenge,
-      deviceId: phone.deviceId,
-      timestamp,
-    });
+    const { timestamp, signature: good } = phone.confirmBody(request);
     const bytes = decodeBase64Url(good) as Uint8Array;
     const L = 2n ** 252n + 27742317777372353535851937790883648493n;
     let s = 0n;
@@ -253,18 +235,8 @@ describe('4. the approval signature binds every field', () => {
   it('a device timestamp outside the skew window is refused', async () => {
     const { session, phone, request } = await scanned();
     for (const skew of [-61_000, 61_000]) {
-      const timestamp = Date.now() + skew;
-      const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, {
-        deviceId: phone.deviceId,
-        timestamp,
-        signature: phone.sign({
-          action: 'confirm',
-          sessionId: session.sessionId,
-          challenge: request.challenge,
-          deviceId: phone.deviceId,
-          timestamp,
-        }),
-      });
+      const body = phone.confirmBody(request, { timestamp: Date.now() + skew });
+      const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, body);
       expect(res.body.error.code).toBe('TIMESTAMP_SKEW');
     }
     expect(await stateOf(session.sessionId)).toBe('scanned');
