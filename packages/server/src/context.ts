@@ -4,7 +4,7 @@ import type { QrLoginEmitter } from './events.js';
 import type { ResolvedOptions } from './options.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { SessionWatchers } from './session-watchers.js';
-import { applyTransition, effectiveState, retainUntil, snapshotOf, type Transition } from './state-machine.js';
+import { applyTransition, expiryDue, retainUntil, snapshotOf, type Transition } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
 
 /** What every service function needs: resolved options, events, local watchers, limits. */
@@ -79,7 +79,7 @@ export async function commit(
   // Every lost race means another writer advanced the version; a session has at most four writes.
   for (let attempt = 0; attempt < 8; attempt++) {
     const now = ctx.options.now();
-    if (effectiveState(record, now) === 'expired' && record.state !== 'expired') {
+    if (expiryDue(record, now)) {
       await expireRecord(ctx, record);
       record = await loadSession(ctx, sessionId);
       continue;
@@ -106,7 +106,7 @@ export async function expireRecord(ctx: Context, record: SessionRecord): Promise
 export async function expireIfDue(ctx: Context, sessionId: string): Promise<void> {
   const record = await ctx.options.store.get(sessionId);
   if (!record) return;
-  if (effectiveState(record, ctx.options.now()) === 'expired' && record.state !== 'expired') {
+  if (expiryDue(record, ctx.options.now())) {
     await expireRecord(ctx, record);
   } else {
     ctx.watchers.deliver(snapshotOf(record, ctx.options.now()));
@@ -119,7 +119,7 @@ export async function expireIfDue(ctx: Context, sessionId: string): Promise<void
  */
 export async function settledSession(ctx: Context, sessionId: string): Promise<SessionRecord> {
   const record = await loadSession(ctx, sessionId);
-  if (effectiveState(record, ctx.options.now()) !== 'expired' || record.state === 'expired') return record;
+  if (!expiryDue(record, ctx.options.now())) return record;
   await expireRecord(ctx, record);
   return loadSession(ctx, sessionId);
 }

@@ -44,7 +44,12 @@ export const RETENTION_MS = 60_000;
 
 /** The state as of `now`: a non-terminal session past its expiry is expired, whatever is stored. */
 export function effectiveState(record: SessionRecord, now: number): SessionState {
-  return !isTerminalState(record.state) && now >= record.expiresAt ? 'expired' : record.state;
+  return expiryDue(record, now) ? 'expired' : record.state;
+}
+
+/** True when a session's time has run out but its expiry is not written yet. */
+export function expiryDue(record: SessionRecord, now: number): boolean {
+  return !isTerminalState(record.state) && now >= record.expiresAt;
 }
 
 /** When the store may forget the record. */
