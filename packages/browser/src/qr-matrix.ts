@@ -1,4 +1,4 @@
-import { create } from 'qrcode/lib/core/qrcode.js';
+import { qrSymbol } from './qr-symbol.js';
 
 /** Error-correction level: L 7 %, M 15 %, Q 25 %, H 30 % of the code may be damaged. */
 export type ErrorCorrectionLevel = 'L' | 'M' | 'Q' | 'H';
@@ -13,9 +13,11 @@ export interface QrMatrix {
 
 /**
  * Encodes `text` as a QR code and returns its module matrix: the DOM-free half of
- * {@link renderQrSvg}, for tests, canvases or server-side rendering. Level `M` is the default: a
- * login URL stays at version 4 (33 modules), large enough per module for phone cameras, while
- * surviving glare and a screen's moiré.
+ * {@link renderQrSvg}, for tests, canvases or server-side rendering. The text is encoded as UTF-8
+ * in byte mode, in the smallest version that holds it; a `RangeError` says when it is too long for
+ * any (2,331 bytes at level M). Level `M` is the default: a login URL stays at version 4
+ * (33 modules), large enough per module for phone cameras, while surviving glare and a screen's
+ * moiré.
  *
  * @example
  * const { size, modules } = qrMatrix('https://example.com/qrlogin/q/1/V1StGXR8_Z5jdHi6B-myT0');
@@ -26,8 +28,8 @@ export function qrMatrix(text: string, errorCorrectionLevel: ErrorCorrectionLeve
   if (!['L', 'M', 'Q', 'H'].includes(errorCorrectionLevel)) {
     throw new TypeError(`option "errorCorrectionLevel" must be L, M, Q or H, got "${errorCorrectionLevel}"`);
   }
-  const { modules } = create(text, { errorCorrectionLevel });
-  return { size: modules.size, modules: Uint8Array.from(modules.data, (bit) => (bit ? 1 : 0)) };
+  const { modules } = qrSymbol(text, errorCorrectionLevel);
+  return { size: modules.size, modules: modules.data };
 }
 
 /**

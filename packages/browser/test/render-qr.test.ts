@@ -72,6 +72,19 @@ describe('qrMatrix', () => {
     },
   );
 
+  // Version 7 and up carry version information; 2,331 bytes is the most level M holds (version 40).
+  it.each([150, 400, 1000, 2331])('decodes %i bytes of URL, past the versions a short login URL needs', (bytes) => {
+    const payload = `https://login.example.com/${'qrlogin/q/1/V1StGXR8_Z5jdHi6B-myT0/'.repeat(70)}`.slice(0, bytes);
+    const matrix = qrMatrix(payload);
+    expect(matrix.size).toBeGreaterThanOrEqual(45);
+    expect(decodeMatrix(matrix)).toBe(payload);
+  });
+
+  it('decodes text beyond ASCII: the bytes are UTF-8', () => {
+    const payload = 'https://例え.jp/ログイン/q/1/V1StGXR8_Z5jdHi6B-myT0?名前=二维码';
+    expect(decodeMatrix(qrMatrix(payload))).toBe(payload);
+  });
+
   it('keeps a login URL at version 4 (33 modules) with the default level M', () => {
     expect(qrMatrix(PAYLOADS[0]!).size).toBe(33);
     expect(qrMatrix(PAYLOADS[0]!, 'H').size).toBeGreaterThan(33);
@@ -88,9 +101,11 @@ describe('qrMatrix', () => {
     expect(decodeMatrix(damaged)).toBe(PAYLOADS[0]);
   });
 
-  it('refuses empty text and unknown levels with a TypeError', () => {
+  it('refuses empty text and unknown levels with a TypeError, too much text with a RangeError', () => {
     expect(() => qrMatrix('')).toThrow(TypeError);
     expect(() => qrMatrix('x', 'X' as 'L')).toThrow(/errorCorrectionLevel/);
+    expect(() => qrMatrix('x'.repeat(2332))).toThrowError(/^QR text too long: 2332 bytes .* at most 2331$/);
+    expect(() => renderQrSvg('x'.repeat(2332), { document: fakeDocument })).toThrow(RangeError);
   });
 });
 
