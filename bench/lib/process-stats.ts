@@ -5,7 +5,14 @@ import { writeHeapSnapshot } from 'node:v8';
 
 /** What a server process reports about itself. */
 export interface ProcessStats {
+  /** `process.memoryUsage().rss`: from the kernel's per-CPU batched counters, off by some MiB at times. */
   rss: number;
+  /**
+   * Exact resident bytes (`Rss:` of /proc/self/smaps_rollup, which walks the page tables), or `rss`
+   * where the kernel does not offer it. proc(5) warns that the counters behind `rss` are
+   * inaccurate; a ratio of two readings needs the exact one.
+   */
+  rssExact: number;
   heapUsed: number;
   heapTotal: number;
   external: number;
@@ -25,12 +32,13 @@ export interface ProcessStats {
   lazyFree: number;
 }
 
-function lazyFreeBytes(): number {
+/** A `<field>: <n> kB` line of /proc/self/smaps_rollup in bytes, or `undefined` off Linux. */
+function smapsRollup(field: string): number | undefined {
   try {
-    const match = /^LazyFree:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
@@ -53,6 +61,7 @@ export function processStats(): ProcessStats {
   const cpu = process.cpuUsage();
   return {
     rss: m.rss,
+    rssExact: smapsRollup('Rss') ?? m.rss,
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,
     external: m.external,
@@ -61,13 +70,41 @@ export function processStats(): ProcessStats {
     cpuSystem: cpu.system,
     elu: performance.eventLoopUtilization().utilization,
     at: performance.now(),
-    lazyFree: lazyFreeBytes(),
+    lazyFree: smapsRollup('LazyFree') ?? 0,
   };
+}
+
+/**
+ * Resident MiB by kind of mapping (/proc/self/smaps): `malloc` is glibc's main heap (`[heap]`),
+ * `anon` every anonymous mapping (V8's heap pages, glibc's per-thread arenas, stacks), `files`
+ * mapped files (the node binary, libraries). Tells a native high-water mark from a JS one.
+ */
+export function residentByKind(): { malloc: number; anon: number; files: number } | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = { malloc: 0, anon: 0, files: 0 };
+  let kind: keyof typeof kb = 'anon';
+  for (const line of text.split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      const name = header[1] ?? '';
+      kind = name === '[heap]' ? 'malloc' : name.startsWith('/') ? 'files' : 'anon';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB$/.exec(line);
+    if (rss) kb[kind] += Number(rss[1]);
+  }
+  return { malloc: Math.round(kb.malloc / 1024), anon: Math.round(kb.anon / 1024), files: Math.round(kb.files / 1024) };
 }
 
 /** Handlers every bench server answers: `stats`, and `settle` (GC, then stats). */
 export const statsHandlers = {
   stats: () => processStats(),
+  residentByKind: () => residentByKind(),
   settle: async () => {
     await settleMemory();
     return processStats();

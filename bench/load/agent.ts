@@ -46,6 +46,8 @@ let devices: ReturnType<typeof loadDevices> = [];
 let browsers: Browser[] = [];
 let ioSockets: IoSocket[] = [];
 let latencies: number[] = [];
+// Confirm request sent → its HTTP answer received: the phone-side share of the push latency.
+let answered: number[] = [];
 let errors: string[] = [];
 let polls = 0;
 let pollErrors = 0;
@@ -185,6 +187,7 @@ async function sendConfirm(b: Browser, body: string): Promise<void> {
   b.confirmSentAt = performance.now();
   const res = await phoneHttp.request('POST', `${BASE}/sessions/${b.sessionId}/confirm`, body);
   if (res.status !== 200) throw new Error(`confirm ${res.status} ${res.text.slice(0, 160)}`);
+  answered.push(performance.now() - b.confirmSentAt);
 }
 
 function closeAll(): void {
@@ -235,6 +238,21 @@ serveIpc({
     return { opened: created.length, total: browsers.length, ms: performance.now() - started, ...errorReport() };
   },
 
+  /** Creates `count` sessions over HTTP and keeps nothing: the soak's load (the sessions are left to expire). */
+  async createSessions(args: { count: number; concurrency: number }) {
+    errors = [];
+    let created = 0;
+    await pool(args.count, args.concurrency, async () => {
+      try {
+        await createSession();
+        created++;
+      } catch (err) {
+        noteError('create', err);
+      }
+    });
+    return { created, failed: args.count - created, ...errorReport() };
+  },
+
   /** Opens `count` socket.io connections that each join a room. */
   async openSocketIo(args: { count: number; concurrency: number; port: number }) {
     const started = performance.now();
@@ -266,6 +284,7 @@ serveIpc({
    */
   async confirmAtRate(args: { count: number; rate: number; settleMs: number }) {
     latencies = [];
+    answered = [];
     errors = [];
     const pending = browsers.filter((b) => b.state === 'pending' || b.state === 'new');
     const count = Math.min(args.count, pending.length);
@@ -298,6 +317,7 @@ serveIpc({
     return {
       latency: summarize(latencies),
       samples: latencies.map((x) => Math.round(x * 1000) / 1000),
+      answeredSamples: answered.map((x) => Math.round(x * 1000) / 1000),
       sent: count,
       missed,
       achievedRate: (count * 1000) / sendWindowMs,

@@ -56,7 +56,7 @@ async function hold(label: string, serverFile: string, count: number): Promise<H
       errorSamples: r.errorSamples,
       before,
       after,
-      rssPerBrowser: (after.rss - before.rss) / Math.max(1, r.opened),
+      rssPerBrowser: (after.rssExact - before.rssExact) / Math.max(1, r.opened),
       heapPerBrowser: (after.heapUsed - before.heapUsed) / Math.max(1, r.opened),
       openMs: r.ms,
     };

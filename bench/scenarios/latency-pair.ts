@@ -17,6 +17,7 @@ export interface LatencySystem {
 
 interface Measured {
   samples: number[];
+  answeredSamples: number[];
   missed: number;
   errors: number;
   errorSamples: string[];
@@ -26,7 +27,14 @@ interface Measured {
 }
 
 /** Latency percentiles plus what else the run saw. */
-export type LatencySummary = Summary & { missed: number; errors: number; achievedRate: number; cpuPerLogin: number };
+export type LatencySummary = Summary & {
+  missed: number;
+  errors: number;
+  achievedRate: number;
+  cpuPerLogin: number;
+  /** Confirm sent → its HTTP answer: how much of the latency the phone-side instance spends. */
+  answered: Summary;
+};
 
 /**
  * Scenario 1 / 2 core: both systems run side by side (each its own servers and load generator),
@@ -43,7 +51,15 @@ export async function measureLatencyPair(
   const running: { system: LatencySystem; servers: Child[]; agent: Child }[] = [];
   try {
     for (const system of systems) {
-      raw[system.label] = { samples: [], missed: 0, errors: 0, errorSamples: [], achievedRate: 0, cpuPerLogin: [] };
+      raw[system.label] = {
+        samples: [],
+        answeredSamples: [],
+        missed: 0,
+        errors: 0,
+        errorSamples: [],
+        achievedRate: 0,
+        cpuPerLogin: [],
+      };
       const servers = await system.start();
       const agent = await spawnChild('load/agent.ts');
       running.push({ system, servers, agent });
@@ -85,6 +101,7 @@ export async function measureLatencyPair(
         const cpu0 = await cpu();
         const r = await agent.call<{
           samples: number[];
+          answeredSamples: number[];
           missed: number;
           achievedRate: number;
           errorCount: number;
@@ -98,6 +115,7 @@ export async function measureLatencyPair(
         const m = raw[system.label] as Measured;
         m.cpuPerLogin.push((cpu1 - cpu0) / Math.max(1, r.samples.length));
         m.samples.push(...r.samples);
+        m.answeredSamples.push(...r.answeredSamples);
         m.missed += r.missed;
         m.errors += r.errorCount;
         m.errorSamples.push(...r.errorSamples);
@@ -119,6 +137,7 @@ export async function measureLatencyPair(
       errors: m.errors,
       achievedRate: m.achievedRate,
       cpuPerLogin: m.cpuPerLogin.reduce((a, b) => a + b, 0) / Math.max(1, m.cpuPerLogin.length),
+      answered: summarize(m.answeredSamples),
     };
   }
   return { summaries, raw };

@@ -81,32 +81,6 @@ server.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const port = (server.address() as AddressInfo).port;
 
-/** Creates sessions through the Web `fetch` handler in this process: the full HTTP core, minus the socket. */
-async function createInProcess(count: number, concurrency: number): Promise<{ created: number; failed: number }> {
-  let next = 0;
-  let created = 0;
-  let failed = 0;
-  const url = `http://127.0.0.1:${port}/qrlogin/sessions`;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const response = await qr.fetch(
-        new Request(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', origin: BENCH_ORIGIN, 'user-agent': 'bench-soak/1.0' },
-          body: '{}',
-        }),
-        { remoteAddress: '127.0.0.1' },
-      );
-      await response.arrayBuffer();
-      if (response.status === 201) created++;
-      else failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { created, failed };
-}
-
 serveIpc(
   {
     ...statsHandlers,
@@ -123,7 +97,6 @@ serveIpc(
       clockOffsetMs += args.ms;
       return { offsetMs: clockOffsetMs };
     },
-    createInProcess: (args: { count: number; concurrency: number }) => createInProcess(args.count, args.concurrency),
     /** Waits until the in-memory store has at most `size` records (its sweep runs once a second). */
     async waitStoreSize(args: { size: number; timeoutMs: number; quietMs?: number }) {
       const deadline = Date.now() + args.timeoutMs;
