@@ -32,13 +32,16 @@ export interface ProcessStats {
   lazyFree: number;
 }
 
-/** A `<field>: <n> kB` line of /proc/self/smaps_rollup in bytes, or `undefined` off Linux. */
-function smapsRollup(field: string): number | undefined {
+/** The `<field>: <n> kB` lines of /proc/self/smaps_rollup in bytes (one read), or `{}` off Linux. */
+function smapsRollup(): Record<string, number> {
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
+    const fields: Record<string, number> = {};
+    for (const [, name, kb] of readFileSync('/proc/self/smaps_rollup', 'utf8').matchAll(/^(\w+):\s+(\d+) kB$/gm)) {
+      fields[name as string] = Number(kb) * 1024;
+    }
+    return fields;
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -59,9 +62,10 @@ export async function settleMemory(rounds = 3): Promise<void> {
 export function processStats(): ProcessStats {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
+  const rollup = smapsRollup();
   return {
     rss: m.rss,
-    rssExact: smapsRollup('Rss') ?? m.rss,
+    rssExact: rollup.Rss ?? m.rss,
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,
     external: m.external,
@@ -70,7 +74,7 @@ export function processStats(): ProcessStats {
     cpuSystem: cpu.system,
     elu: performance.eventLoopUtilization().utilization,
     at: performance.now(),
-    lazyFree: smapsRollup('LazyFree') ?? 0,
+    lazyFree: rollup.LazyFree ?? 0,
   };
 }
 

@@ -187,7 +187,6 @@ async function sendConfirm(b: Browser, body: string): Promise<void> {
   b.confirmSentAt = performance.now();
   const res = await phoneHttp.request('POST', `${BASE}/sessions/${b.sessionId}/confirm`, body);
   if (res.status !== 200) throw new Error(`confirm ${res.status} ${res.text.slice(0, 160)}`);
-  answered.push(performance.now() - b.confirmSentAt);
 }
 
 function closeAll(): void {
@@ -300,6 +299,9 @@ serveIpc({
           inflight.push(
             scan(b, i)
               .then((challenge) => sendConfirm(b, confirmBody(b, i, challenge)))
+              .then(() => {
+                answered.push(performance.now() - (b.confirmSentAt as number));
+              })
               .catch((err) => noteError('phone', err)),
           );
         }
