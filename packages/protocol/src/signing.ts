@@ -82,7 +82,7 @@ const REQUIRED: Record<SignedAction, readonly (keyof SignedFields)[]> = {
  */
 export function canonicalMessage(fields: SignedFields): string {
   if (!ACTIONS.includes(fields.action)) fail('action', `one of ${ACTIONS.join(', ')}`);
-  if (!isCanonicalOrigin(fields.audience)) fail('audience', 'a lower-case origin like https://example.com');
+  if (!isAudience(fields.audience)) fail('audience', 'a lower-case origin like https://example.com');
   if (!Number.isSafeInteger(fields.timestamp) || fields.timestamp < 0) fail('timestamp', 'a non-negative integer');
   const required = REQUIRED[fields.action];
   const check = (name: keyof SignedFields, valid: (v: unknown) => boolean, expected: string): string => {
@@ -98,23 +98,29 @@ export function canonicalMessage(fields: SignedFields): string {
     if (value !== undefined && value !== '') fail(name, `absent for action "${fields.action}"`);
     return '';
   };
-  const lines = [
-    SIGNATURE_HEADER,
-    `action:${fields.action}`,
-    `aud:${fields.audience}`,
-    `sid:${check('sessionId', isSessionId, 'a session id')}`,
-    `chal:${check('challenge', isChallenge, 'a challenge')}`,
-    `dev:${check('deviceId', isDeviceId, 'a device id')}`,
-    `key:${check('publicKey', isPublicKeyText, 'a base64url Ed25519 public key')}`,
-    `ts:${fields.timestamp}`,
-    `code:${check('code', isCode, 'two digits')}`,
-  ];
-  return lines.join('\n');
+  return (
+    `${SIGNATURE_HEADER}\naction:${fields.action}\naud:${fields.audience}` +
+    `\nsid:${check('sessionId', isSessionId, 'a session id')}` +
+    `\nchal:${check('challenge', isChallenge, 'a challenge')}` +
+    `\ndev:${check('deviceId', isDeviceId, 'a device id')}` +
+    `\nkey:${check('publicKey', isPublicKeyText, 'a base64url Ed25519 public key')}` +
+    `\nts:${fields.timestamp}\ncode:${check('code', isCode, 'two digits')}`
+  );
+}
+
+// A server signs and verifies for one audience, its own origin: parsing it again for every
+// message would be most of the message's cost. Only an audience that passed is remembered.
+let lastAudience = '';
+function isAudience(value: string): boolean {
+  if (value === lastAudience && value !== '') return true;
+  if (!isCanonicalOrigin(value)) return false;
+  lastAudience = value;
+  return true;
 }
 
 /**
- * The bytes that are signed: the canonical text as ASCII. Written without `TextEncoder`, which
- * React Native's Hermes lacks; the text is ASCII by construction.
+ * The bytes that are signed: the canonical text as ASCII (ASCII by construction). Falls back to a
+ * plain loop where `TextEncoder` is missing (older React Native Hermes).
  *
  * @example
  * const bytes = canonicalBytes(fields);
@@ -122,7 +128,13 @@ export function canonicalMessage(fields: SignedFields): string {
  */
 export function canonicalBytes(fields: SignedFields): Uint8Array {
   const text = canonicalMessage(fields);
+  if (encoder) return encoder.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
+
+// ASCII is UTF-8, so where `TextEncoder` exists (Node, browsers, recent Hermes) its native encoder
+// gives the same bytes as the loop, several times faster.
+const TextEncoderClass = (globalThis as { TextEncoder?: new () => { encode(text: string): Uint8Array } }).TextEncoder;
+const encoder = TextEncoderClass ? new TextEncoderClass() : undefined;

@@ -85,7 +85,7 @@ export async function scanSession(
   await verifySignature(
     ctx,
     device.publicKey,
-    { action: 'scan', sessionId, deviceId: device.id, timestamp: body.timestamp },
+    { action: 'scan', audience: ctx.options.origin, sessionId, deviceId: device.id, timestamp: body.timestamp },
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
@@ -201,11 +201,12 @@ export async function decideSession(
     device.publicKey,
     {
       action: decision,
+      audience: ctx.options.origin,
       sessionId,
       challenge: record.challenge as string,
       deviceId: device.id,
       timestamp: body.timestamp,
-      ...(decision === 'confirm' && code !== undefined ? { code } : {}),
+      code: decision === 'confirm' ? code : undefined,
     },
     body.signature,
     { ip: info.ip, deviceId: device.id },

@@ -31,14 +31,13 @@ export function checkTimestamp(ctx: Context, timestamp: number): void {
 export async function verifySignature(
   ctx: Context,
   publicKey: string,
-  fields: Omit<SignedFields, 'audience'>,
+  fields: SignedFields,
   signature: string,
   audit: { ip: string; deviceId: string },
 ): Promise<void> {
-  const message = canonicalBytes({ ...fields, audience: ctx.options.origin });
-  const key = decodeBase64Url(publicKey);
+  const message = canonicalBytes(fields);
   const sig = decodeBase64Url(signature);
-  if (key && sig && (await verifyEd25519(key, message, sig))) return;
+  if (sig && (await verifyEd25519(publicKey, message, sig))) return;
   ctx.events.emit('signature-invalid', {
     ...(fields.sessionId ? { sessionId: fields.sessionId } : {}),
     deviceId: audit.deviceId,

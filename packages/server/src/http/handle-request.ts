@@ -32,14 +32,14 @@ import {
   parseScanBody,
 } from './validate-body.js';
 
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
-
 function json(status: number, body: unknown): CoreResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
+  // A fresh literal per response (callers may add headers), not a spread of a shared one.
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  return { status, headers, body: JSON.stringify(body) };
 }
 
 /** The response for an error; unexpected errors become a bare `INTERNAL_ERROR`. */
@@ -85,11 +85,11 @@ export async function handleRequest(ctx: Context, request: CoreRequest): Promise
   const info = { ip, userAgent: request.header('user-agent') ?? '' };
   const method = request.method.toUpperCase();
   const segments = path.split('/').slice(1);
-  const action = `${method} ${segments[0] ?? ''}${segments[2] ? `/${segments[2]}` : ''}`;
   try {
     const response = await route(ctx, request, method, segments, info, maxBodyBytes);
     return response;
   } catch (err) {
+    const action = `${method} ${segments[0] ?? ''}${segments[2] ? `/${segments[2]}` : ''}`;
     const response = errorResponse(ctx, err, action);
     const allow = (err as { allow?: string }).allow;
     if (allow) response.headers.allow = allow;
