@@ -4,8 +4,10 @@
  */
 
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const LOOKUP: Record<string, number> = {};
-for (let i = 0; i < CHARS.length; i++) LOOKUP[CHARS.charAt(i)] = i;
+// Value of each ASCII character code, -1 outside the alphabet: a typed-array read per character
+// instead of a string-keyed property lookup (signatures and keys are decoded on every request).
+const LOOKUP = new Int8Array(128).fill(-1);
+for (let i = 0; i < CHARS.length; i++) LOOKUP[CHARS.charCodeAt(i)] = i;
 
 /**
  * Encodes bytes as base64url without padding.
@@ -46,8 +48,9 @@ export function decodeBase64Url(text: string): Uint8Array | null {
   let acc = 0;
   let o = 0;
   for (let i = 0; i < text.length; i++) {
-    const v = LOOKUP[text.charAt(i)];
-    if (v === undefined) return null;
+    const c = text.charCodeAt(i);
+    const v = c < 128 ? (LOOKUP[c] as number) : -1;
+    if (v < 0) return null;
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {
