@@ -85,7 +85,7 @@ export async function scanSession(
   await verifySignature(
     ctx,
     device.publicKey,
-    { action: 'scan', audience: ctx.options.origin, sessionId, deviceId: device.id, timestamp: body.timestamp },
+    { action: 'scan', sessionId, deviceId: device.id, timestamp: body.timestamp },
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
@@ -201,7 +201,6 @@ export async function decideSession(
     device.publicKey,
     {
       action: decision,
-      audience: ctx.options.origin,
       sessionId,
       challenge: record.challenge as string,
       deviceId: device.id,

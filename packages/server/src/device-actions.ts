@@ -77,7 +77,7 @@ export async function registerDeviceFromApp(
   await verifySignature(
     ctx,
     body.publicKey,
-    { action: 'register', audience: ctx.options.origin, publicKey: body.publicKey, timestamp: body.timestamp },
+    { action: 'register', publicKey: body.publicKey, timestamp: body.timestamp },
     body.signature,
     {
       ip,
@@ -111,7 +111,7 @@ export async function revokeDeviceFromApp(
   await verifySignature(
     ctx,
     device.publicKey,
-    { action: 'revoke', audience: ctx.options.origin, deviceId, timestamp: body.timestamp },
+    { action: 'revoke', deviceId, timestamp: body.timestamp },
     body.signature,
     {
       ip,

@@ -31,11 +31,11 @@ export function checkTimestamp(ctx: Context, timestamp: number): void {
 export async function verifySignature(
   ctx: Context,
   publicKey: string,
-  fields: SignedFields,
+  fields: Omit<SignedFields, 'audience'>,
   signature: string,
   audit: { ip: string; deviceId: string },
 ): Promise<void> {
-  const message = canonicalBytes(fields);
+  const message = canonicalBytes({ ...fields, audience: ctx.options.origin });
   const sig = decodeBase64Url(signature);
   if (sig && (await verifyEd25519(publicKey, message, sig))) return;
   ctx.events.emit('signature-invalid', {
