@@ -5,18 +5,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type Socket as IoSocket, io as ioClient } from 'socket.io-client';
-import WebSocket from 'ws';
 import { BENCH_ORIGIN } from '../lib/constants.js';
 import { serveIpc } from '../lib/ipc.js';
 import { statsHandlers } from '../lib/process-stats.js';
 import { summarize } from '../lib/stats.js';
 import { type HttpClient, httpClient } from './http-client.js';
 import { type BenchDevice, loadDevices, type Signer, signerFor } from './signer.js';
+import { WsClient } from './ws-client.js';
 
 interface Browser {
   sessionId: string;
   secret: string;
-  ws?: WebSocket;
+  ws?: WsClient;
   state: string;
   /** performance.now() when the phone's confirm request was sent. */
   confirmSentAt?: number;
@@ -91,28 +91,23 @@ async function createSession(): Promise<Browser> {
 /** Opens the browser's socket, authenticates, and resolves on the first state frame. */
 function openSocket(b: Browser): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${target.browserPort}${BASE}/ws`, {
-      origin: BENCH_ORIGIN,
-      perMessageDeflate: false,
+    let first = true;
+    const ws = new WsClient(target.browserPort, `${BASE}/ws`, BENCH_ORIGIN, {
+      open: () => ws.send(JSON.stringify({ type: 'auth', sessionId: b.sessionId, browserSecret: b.secret })),
+      message: (text) => {
+        const frame = JSON.parse(text) as { type: string; state?: string };
+        if (frame.type !== 'state' || !frame.state) return;
+        onState(b, frame.state);
+        if (first) {
+          first = false;
+          resolve();
+        }
+      },
+      close: (code, reason) => {
+        if (first) reject(new Error(`socket closed ${code} ${reason} before the first frame`));
+      },
     });
     b.ws = ws;
-    let first = true;
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', sessionId: b.sessionId, browserSecret: b.secret })));
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; state?: string };
-      if (frame.type !== 'state' || !frame.state) return;
-      onState(b, frame.state);
-      if (first) {
-        first = false;
-        resolve();
-      }
-    });
-    ws.on('error', (err) => {
-      if (first) reject(err);
-    });
-    ws.on('close', (code) => {
-      if (first) reject(new Error(`socket closed ${code} before the first frame`));
-    });
   });
 }
 
@@ -329,7 +324,10 @@ serveIpc({
     };
   },
 
-  /** Complete logins in a closed loop: create → socket + auth → scan → confirm → `confirmed` → redeem. */
+  /**
+   * Complete logins in a closed loop, in the order the browser client takes them: create → socket +
+   * auth → scan → confirm → `confirmed` (the socket is closed) → redeem.
+   */
   async loginsClosedLoop(args: { durationMs: number; concurrency: number }) {
     errors = [];
     const loginMs: number[] = [];
@@ -349,6 +347,8 @@ serveIpc({
           const waiting = waitForState(b, 'confirmed', 10_000);
           await sendConfirm(b, confirmBody(b, i, challenge));
           await waiting;
+          // As @qrlogin/browser does: on `confirmed` the page stops listening, then redeems.
+          b.ws?.close(1000);
           const res = await browserHttp.request(
             'POST',
             '/login/qr',
@@ -360,7 +360,8 @@ serveIpc({
         } catch (err) {
           noteError('login', err);
         } finally {
-          b?.ws?.terminate();
+          // A login that failed part-way leaves its socket open; a closing one finishes its handshake.
+          if (b?.ws && b.ws.readyState !== WsClient.CLOSING) b.ws.terminate();
         }
       }
     };

@@ -10,11 +10,20 @@ function cores(a: ProcessStats, b: ProcessStats): number {
   return (b.cpuUser + b.cpuSystem - a.cpuUser - a.cpuSystem) / 1000 / (b.at - a.at);
 }
 
+/**
+ * The server's event-loop utilisation over a window (0..1), from two readings of the cumulative
+ * figure: near 1 means its one JavaScript thread was the limit, lower means the machine's cores were.
+ */
+function loopBusy(a: ProcessStats, b: ProcessStats): number {
+  return (b.elu * b.at - a.elu * a.at) / (b.at - a.at);
+}
+
 interface Measured {
   logins: { logins: number; perSecond: number; loginMs: Summary; errorCount: number; errorSamples: string[] };
   confirms: { confirms: number; perSecond: number; errorCount: number; errorSamples: string[] };
   prepErrors: number;
   loginCores: number;
+  loginLoopBusy: number;
   loginAgentCores: number;
   confirmCores: number;
   confirmAgentCores: number;
@@ -61,6 +70,7 @@ async function measure(kind: 'qrlogin' | 'bare', cfg: BenchConfig): Promise<Meas
       confirms,
       prepErrors: prep.errorCount,
       loginCores: cores(s0, s1),
+      loginLoopBusy: loopBusy(s0, s1),
       loginAgentCores: cores(a0, a1),
       confirmCores: cores(c0, c1),
       confirmAgentCores: cores(ac0, ac1),
@@ -104,6 +114,13 @@ export async function throughput(cfg: BenchConfig): Promise<ScenarioResult> {
         metric: 'CPU during logins, server / load generator (cores)',
         qrlogin: `${round(q.loginCores)} / ${round(q.loginAgentCores)}`,
         baseline: `${round(bare.loginCores)} / ${round(bare.loginAgentCores)}`,
+        baselineName: floor,
+      },
+      {
+        scenario: name,
+        metric: 'server event loop busy during logins',
+        qrlogin: `${round(q.loginLoopBusy * 100)} %`,
+        baseline: `${round(bare.loginLoopBusy * 100)} %`,
         baselineName: floor,
       },
       {
