@@ -78,31 +78,59 @@ export function processStats(): ProcessStats {
   };
 }
 
+/** Resident MiB by kind of mapping, from {@link residentByKind}. */
+export interface ResidentByKind {
+  /** glibc's main heap (`[heap]`): what the main thread malloc'd. */
+  malloc: number;
+  /** glibc's per-thread arenas: what V8's GC and compiler threads and libuv's pool malloc'd. */
+  arenas: number;
+  /** Every other anonymous mapping: V8's heap pages, stacks. */
+  anon: number;
+  /** Mapped files: the node binary, libraries. */
+  files: number;
+}
+
+// glibc gives a thread arena its own 64 MiB-aligned reservation, used from the bottom up
+// (read-write) with the rest kept inaccessible (`---p`) until it grows into it.
+const ARENA_ALIGN = 64n << 20n;
+
 /**
- * Resident MiB by kind of mapping (/proc/self/smaps): `malloc` is glibc's main heap (`[heap]`),
- * `anon` every anonymous mapping (V8's heap pages, glibc's per-thread arenas, stacks), `files`
- * mapped files (the node binary, libraries). Tells a native high-water mark from a JS one.
+ * Resident MiB by kind of mapping (/proc/self/smaps). Tells a native high-water mark (and whose
+ * threads made it) from a JS one.
  */
-export function residentByKind(): { malloc: number; anon: number; files: number } | null {
+export function residentByKind(): ResidentByKind | null {
   let text: string;
   try {
     text = readFileSync('/proc/self/smaps', 'utf8');
   } catch {
     return null;
   }
-  const kb = { malloc: 0, anon: 0, files: 0 };
-  let kind: keyof typeof kb = 'anon';
+  const kb: ResidentByKind = { malloc: 0, arenas: 0, anon: 0, files: 0 };
+  const mappings: { start: bigint; perm: string; name: string; rss: number }[] = [];
   for (const line of text.split('\n')) {
-    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    const header = /^([0-9a-f]+)-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (header) {
-      const name = header[1] ?? '';
-      kind = name === '[heap]' ? 'malloc' : name.startsWith('/') ? 'files' : 'anon';
+      mappings.push({ start: BigInt(`0x${header[1]}`), perm: header[2] as string, name: header[3] ?? '', rss: 0 });
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB$/.exec(line);
-    if (rss) kb[kind] += Number(rss[1]);
+    const last = mappings[mappings.length - 1];
+    if (rss && last) last.rss += Number(rss[1]);
   }
-  return { malloc: Math.round(kb.malloc / 1024), anon: Math.round(kb.anon / 1024), files: Math.round(kb.files / 1024) };
+  mappings.forEach((m, i) => {
+    const next = mappings[i + 1];
+    const kind: keyof ResidentByKind =
+      m.name === '[heap]'
+        ? 'malloc'
+        : m.name.startsWith('/')
+          ? 'files'
+          : m.name === '' && m.perm === 'rw-p' && m.start % ARENA_ALIGN === 0n && next?.perm === '---p'
+            ? 'arenas'
+            : 'anon';
+    kb[kind] += m.rss;
+  });
+  const mib = (n: number) => Math.round((n / 1024) * 10) / 10;
+  return { malloc: mib(kb.malloc), arenas: mib(kb.arenas), anon: mib(kb.anon), files: mib(kb.files) };
 }
 
 /** Handlers every bench server answers: `stats`, and `settle` (GC, then stats). */

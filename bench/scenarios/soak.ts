@@ -1,5 +1,5 @@
 import type { BenchConfig } from '../lib/config.js';
-import type { ProcessStats } from '../lib/process-stats.js';
+import type { ProcessStats, ResidentByKind } from '../lib/process-stats.js';
 import { round, type ScenarioResult } from '../lib/result.js';
 import { spawnChild } from '../lib/spawn-child.js';
 
@@ -52,7 +52,7 @@ export async function soak(cfg: BenchConfig): Promise<ScenarioResult> {
         timeoutMs: 60_000,
         quietMs: QUIET_MS,
       });
-      const resident = await server.call('residentByKind');
+      const resident = await server.call<ResidentByKind | null>('residentByKind');
       return { ...created, createMs, peak, after, resident };
     };
     // Warm-up cycle: JIT, the store's maps and the wheel's buckets reach their working shape.
@@ -66,6 +66,8 @@ export async function soak(cfg: BenchConfig): Promise<ScenarioResult> {
     const rssRatio = end.rssExact / start.rssExact;
     const heapRatio = end.heapUsed / start.heapUsed;
     const mib = (n: number) => round(n / 2 ** 20);
+    const kinds = (r: ResidentByKind | null) =>
+      r ? `${r.malloc} / ${r.arenas} / ${r.anon} / ${r.files}` : 'n/a (no /proc/self/smaps)';
     const name = `6 soak (${cfg.soakSessions.toLocaleString('en')} sessions created over HTTP, left to expire; twice)`;
     return {
       name,
@@ -85,6 +87,13 @@ export async function soak(cfg: BenchConfig): Promise<ScenarioResult> {
           ratio: round(rssRatio),
           bar: '≤ 1.1×',
           pass: rssRatio <= 1.1,
+        },
+        {
+          scenario: name,
+          metric: 'resident MiB: main malloc heap / thread arenas / other anon / files',
+          qrlogin: kinds(run.resident),
+          baseline: kinds(warm.resident),
+          baselineName: 'start',
         },
         {
           scenario: name,

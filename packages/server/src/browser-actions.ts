@@ -39,20 +39,24 @@ export async function runHook<T>(ctx: Context, hook: string, fn: () => T | Promi
 /** Creates a session. The only time the browser secret leaves the server. */
 export async function createSession(ctx: Context, input: CreateInput): Promise<CreateSessionResponse> {
   const { options } = ctx;
-  if (input.origin && !options.allowedOrigins.has(input.origin)) {
+  // The allowlist's own copy of the origin: every session of a site then shares one string.
+  const origin = input.origin ? options.allowedOrigins.get(input.origin) : '';
+  if (origin === undefined) {
     throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${JSON.stringify(input.origin.slice(0, 100))} is not allowed`);
   }
   await ctx.limit('createSession', rateLimitKeyOf(input.ip), input.ip);
   const now = options.now();
-  const userAgent = input.userAgent.slice(0, 512);
+  const ua = parseUserAgent(input.userAgent.slice(0, 512));
   const description = options.describeRequester
-    ? await runHook(ctx, 'describeRequester', () => options.describeRequester?.(input.ip, userAgent))
+    ? await runHook(ctx, 'describeRequester', () => options.describeRequester?.(input.ip, ua.userAgent))
     : undefined;
+  // Written out field by field (not spread), so the object keeps all its fields in itself.
   const requester: RequesterContext = {
     ip: input.ip,
-    userAgent,
-    ...parseUserAgent(userAgent),
-    origin: input.origin,
+    userAgent: ua.userAgent,
+    browser: ua.browser,
+    os: ua.os,
+    origin,
     createdAt: now,
   };
   if (typeof description?.place === 'string' && description.place) requester.place = description.place.slice(0, 100);
@@ -74,7 +78,7 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
   ctx.events.emit('created', {
     sessionId: record.id,
     ip: input.ip,
-    userAgent,
+    userAgent: ua.userAgent,
     origin: input.origin,
     at: now,
   });

@@ -146,7 +146,8 @@ export interface ResolvedOptions
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
-  allowedOrigins: ReadonlySet<string>;
+  /** Each allowed origin to itself: `get` returns the allowlist's own copy of a request's origin. */
+  allowedOrigins: ReadonlyMap<string, string>;
   rateLimits: RateLimits | false;
   socket: SocketOptions;
 }
@@ -214,7 +215,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     devices: options.devices ?? memoryDeviceStore(),
     bus: options.bus ?? memoryBus(),
     authenticate: options.authenticate,
-    allowedOrigins: new Set(allowedOrigins),
+    allowedOrigins: new Map(allowedOrigins.map((origin) => [origin, origin])),
     sessionTtlSeconds: positive('sessionTtlSeconds', options.sessionTtlSeconds ?? 120, false),
     numberMatching: options.numberMatching ?? false,
     proximity: oneOf('proximity', options.proximity ?? 'warn', ['off', 'warn', 'deny']),

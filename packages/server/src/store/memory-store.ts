@@ -1,3 +1,4 @@
+import type { RequesterContext } from '@qrlogin/protocol';
 import { ExpiryWheel } from './expiry-wheel.js';
 import type { SessionRecord, SessionStore } from './types.js';
 
@@ -30,7 +31,7 @@ function copy(r: SessionRecord): SessionRecord {
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
     updatedAt: r.updatedAt,
-    requester: { ...r.requester },
+    requester: copyRequester(r.requester),
     deviceId: r.deviceId,
     userId: r.userId,
     challenge: r.challenge,
@@ -38,6 +39,20 @@ function copy(r: SessionRecord): SessionRecord {
     scanIp: r.scanIp,
     rejectReason: r.rejectReason,
   };
+}
+
+/** Field by field like {@link copy}; `place` only when there is one, so the usual copy has six fields in-object. */
+function copyRequester(q: RequesterContext): RequesterContext {
+  const out: RequesterContext = {
+    ip: q.ip,
+    userAgent: q.userAgent,
+    browser: q.browser,
+    os: q.os,
+    origin: q.origin,
+    createdAt: q.createdAt,
+  };
+  if (q.place !== undefined) out.place = q.place;
+  return out;
 }
 
 interface Entry<T> {
