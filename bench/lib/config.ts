@@ -33,8 +33,9 @@ export const FULL: BenchConfig = {
   confirmCount: 24_000,
   confirmConcurrency: 128,
   pollBrowsers: 10_000,
-  pollWindowSeconds: 20,
-  pollConfirms: 400,
+  // Longer than the socket heartbeat (30 s), so push pays for a full round of pings in the window.
+  pollWindowSeconds: 32,
+  pollConfirms: 640,
   soakSessions: 1_000_000,
 };
 

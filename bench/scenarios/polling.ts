@@ -48,8 +48,11 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
         concurrency: 200,
         ...open,
       });
-      // Let the pollers reach their steady cadence (and the setup's garbage be collected) before the window opens.
+      // Let the pollers reach their steady cadence before the window opens, and collect the setup's
+      // garbage (10k sessions and sockets opened in a burst) in every mode alike, so no mode's window
+      // pays for the setup's collections.
       await new Promise((r) => setTimeout(r, open.intervalMs ?? 2000));
+      await server.call('settle');
       await agent.call('resetCounters');
       const s0 = await server.call<ProcessStats>('stats');
       const r = await agent.call<{
