@@ -27,19 +27,26 @@ interface ModeResult {
  */
 export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
   const keys = newDeviceKeys(8);
-  const modes: { mode: string; open: { mode: 'ws' | 'poll'; intervalMs?: number } }[] = [
-    { mode: 'push', open: { mode: 'ws' } },
-    { mode: 'poll 2 s', open: { mode: 'poll', intervalMs: 2000 } },
-    { mode: 'poll 5 s', open: { mode: 'poll', intervalMs: 5000 } },
+  const modes: { mode: string; kind: 'qrlogin' | 'bare'; open: { mode: 'ws' | 'poll'; intervalMs?: number } }[] = [
+    { mode: 'push', kind: 'qrlogin', open: { mode: 'ws' } },
+    { mode: 'poll 2 s', kind: 'qrlogin', open: { mode: 'poll', intervalMs: 2000 } },
+    { mode: 'poll 5 s', kind: 'qrlogin', open: { mode: 'poll', intervalMs: 5000 } },
+    // Not barred: what the same push costs with no qrlogin in it, i.e. how much of the CPU bar this
+    // machine leaves to any push implementation at this confirm rate.
+    { mode: 'bare push', kind: 'bare', open: { mode: 'ws' } },
   ];
   const results: Record<string, ModeResult> = {};
-  for (const { mode, open } of modes) {
-    const server = await spawnChild('servers/qrlogin-server.ts', {}, { profile: true });
+  for (const { mode, kind, open } of modes) {
+    const server = await spawnChild(
+      kind === 'qrlogin' ? 'servers/qrlogin-server.ts' : 'servers/bare-server.ts',
+      {},
+      { profile: true },
+    );
     const agent = await spawnChild('load/agent.ts');
     try {
       const port = server.info.port as number;
       const devices = await registerDevices(server, keys);
-      await agent.call('init', { kind: 'qrlogin', browserPort: port, phonePort: port, devices });
+      await agent.call('init', { kind, browserPort: port, phonePort: port, devices });
       await agent.call('openBrowsers', { count: 300, concurrency: 100, mode: 'ws' });
       await agent.call('confirmAtRate', { count: 300, rate: 500, settleMs: 2000 });
       await agent.call('closeAll');
@@ -114,10 +121,20 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
       },
     );
   }
+  const bare = results['bare push'] as ModeResult;
+  const poll2 = results['poll 2 s'] as ModeResult;
   rows.push({
     scenario: name,
-    metric: 'missed / errors (push, 2 s, 5 s)',
-    qrlogin: ['push', 'poll 2 s', 'poll 5 s']
+    metric: 'server CPU (cores), bare http+ws push vs poll 2 s',
+    qrlogin: round(bare.cpuCores),
+    baseline: round(poll2.cpuCores),
+    baselineName: 'poll 2 s',
+    ratio: round(bare.cpuCores / poll2.cpuCores),
+  });
+  rows.push({
+    scenario: name,
+    metric: 'missed / errors (push, 2 s, 5 s, bare push)',
+    qrlogin: ['push', 'poll 2 s', 'poll 5 s', 'bare push']
       .map((m) => `${results[m]?.missed}/${(results[m]?.errors ?? 0) + (results[m]?.pollErrors ?? 0)}`)
       .join(', '),
   });
