@@ -254,6 +254,28 @@ describe('a socket that stops answering pings', () => {
     await until(() => answering.frames.some((f) => f.type === 'state' && f.state === 'scanned'), 'the scanned push');
     answering.ws.terminate();
   });
+
+  it('spreads the first pings of sockets that connected together over the second half of the interval', async () => {
+    // 8 s: a 4 s window of first pings, four of the one-second sweeps that send them.
+    const server = await start({ rateLimits: false, socket: { heartbeatSeconds: 8, maxPerIp: 100 } });
+    const sessions = await Promise.all(Array.from({ length: 60 }, () => createSession(server)));
+    const sockets = await Promise.all(sessions.map(() => rawSocket(wsUrl(server), { origin: server.origin })));
+    const authedAt = performance.now();
+    const firstPings: number[] = [];
+    sockets.forEach((socket, i) => {
+      socket.ws.once('ping', () => firstPings.push(performance.now() - authedAt));
+      socket.ws.send(authFrame(sessions[i] as CreateSessionResponse));
+    });
+    await until(() => firstPings.length === sockets.length, 'every socket’s first ping', 15_000);
+    // Between half the interval and the interval, give or take one sweep.
+    expect(Math.min(...firstPings)).toBeGreaterThan(3_000);
+    expect(Math.max(...firstPings)).toBeLessThan(9_500);
+    // Without the jitter all 60 would come in one sweep; with it, about 15 in each of four.
+    const perSecond = new Map<number, number>();
+    for (const at of firstPings) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(30);
+    for (const socket of sockets) socket.ws.terminate();
+  }, 30_000);
 });
 
 // ──────────────────────────────────────────── floods ────────────────────────────────────────────

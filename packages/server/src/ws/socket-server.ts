@@ -41,6 +41,16 @@ export interface SocketServer {
   close(): Promise<void>;
 }
 
+/**
+ * When a socket gets its first ping: somewhere in the second half of the interval, at random.
+ * Every later ping follows the previous one by the full interval, so a socket keeps its phase;
+ * without the jitter, browsers that reconnect together (after a deploy, or a network blip) would be
+ * pinged together forever, thousands in one sweep, stalling every push queued behind them.
+ */
+function firstHeartbeatDelay(heartbeatMs: number): number {
+  return heartbeatMs * (0.5 + Math.random() / 2);
+}
+
 function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(new QrLoginError(code, describeError(code)).toJSON());
   const extra = Object.entries(headers)
@@ -162,7 +172,7 @@ export function createSocketServer(ctx: Context): SocketServer {
       return;
     }
     client.authed = true;
-    client.due = options.now() + heartbeatMs;
+    client.due = options.now() + firstHeartbeatDelay(heartbeatMs);
     authenticate(client, data, isBinary).catch((err) => fail(client, err, 'ws auth'));
   }
 
@@ -194,8 +204,8 @@ export function createSocketServer(ctx: Context): SocketServer {
 
   /**
    * The per-second sweep: auth deadlines, then heartbeats. Each socket is pinged on its own
-   * schedule (from when it connected), so pings are spread over the interval instead of 10,000
-   * going out in one event-loop turn and stalling every push behind them.
+   * schedule (from when it authenticated, with a jittered first ping), so pings are spread over the
+   * interval instead of 10,000 going out in one event-loop turn and stalling every push behind them.
    */
   function sweep(now: number): void {
     for (const client of clients) {
