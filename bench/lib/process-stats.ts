@@ -20,8 +20,12 @@ export interface ProcessStats {
   /** process.cpuUsage(), µs. */
   cpuUser: number;
   cpuSystem: number;
-  /** Event-loop utilisation since the process started (0..1). */
-  elu: number;
+  /**
+   * Event-loop time since the loop started, ms: busy and idle (`performance.eventLoopUtilization()`).
+   * Two readings give the utilisation over the window between them exactly.
+   */
+  loopActiveMs: number;
+  loopIdleMs: number;
   /** Wall clock of the reading, ms (performance.now()). */
   at: number;
   /**
@@ -63,6 +67,7 @@ export function processStats(): ProcessStats {
   const m = process.memoryUsage();
   const cpu = process.cpuUsage();
   const rollup = smapsRollup();
+  const loop = performance.eventLoopUtilization();
   return {
     rss: m.rss,
     rssExact: rollup.Rss ?? m.rss,
@@ -72,7 +77,8 @@ export function processStats(): ProcessStats {
     arrayBuffers: m.arrayBuffers,
     cpuUser: cpu.user,
     cpuSystem: cpu.system,
-    elu: performance.eventLoopUtilization().utilization,
+    loopActiveMs: loop.active,
+    loopIdleMs: loop.idle,
     at: performance.now(),
     lazyFree: rollup.LazyFree ?? 0,
   };

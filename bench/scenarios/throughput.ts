@@ -11,11 +11,12 @@ function cores(a: ProcessStats, b: ProcessStats): number {
 }
 
 /**
- * The server's event-loop utilisation over a window (0..1), from two readings of the cumulative
- * figure: near 1 means its one JavaScript thread was the limit, lower means the machine's cores were.
+ * The server's event-loop utilisation over a window (0..1): near 1 means its one JavaScript thread
+ * was the limit, lower means the machine's cores were.
  */
 function loopBusy(a: ProcessStats, b: ProcessStats): number {
-  return (b.elu * b.at - a.elu * a.at) / (b.at - a.at);
+  const active = b.loopActiveMs - a.loopActiveMs;
+  return active / (active + b.loopIdleMs - a.loopIdleMs);
 }
 
 interface Measured {
