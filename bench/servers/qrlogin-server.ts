@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { failFastRedisOptions, redisBus, redisDeviceStore, redisStore } from '../../packages/redis/src/index.js';
 import { createQrLogin, memoryStore, type QrLoginOptions } from '../../packages/server/src/index.js';
+import { sendJson } from '../lib/bare-message.js';
 import { BENCH_ORIGIN } from '../lib/constants.js';
 import { serveIpc } from '../lib/ipc.js';
 import { processStats, settleMemory, statsHandlers } from '../lib/process-stats.js';
@@ -53,6 +54,7 @@ qr.events.on('internal-error', () => {
 const server = http.createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/login/qr') {
     // The host's own login route: read { sessionId, browserSecret }, redeem once, start a session.
+    // It answers as Express's res.json() would, with a Content-Length, like the floor's route.
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => {
@@ -61,14 +63,9 @@ const server = http.createServer((req, res) => {
     req.on('end', () => {
       const input = JSON.parse(body) as { sessionId: string; browserSecret: string };
       qr.redeem(input).then(
-        (r) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ userId: r.userId }));
-        },
-        (err: { status?: number; code?: string }) => {
-          res.writeHead(err.status ?? 500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: err.code ?? 'INTERNAL_ERROR' } }));
-        },
+        (r) => sendJson(res, 200, { userId: r.userId }),
+        (err: { status?: number; code?: string }) =>
+          sendJson(res, err.status ?? 500, { error: { code: err.code ?? 'INTERNAL_ERROR' } }),
       );
     });
     return;

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { qrLoginFastify } from '../src/adapters/fastify.js';
 import { qrLoginHono } from '../src/adapters/hono.js';
 import { createQrLogin, type QrLogin } from '../src/index.js';
-import { createSession, newDevice, subscribe, type TestServer } from './helpers.js';
+import { createSession, newDevice, post, startServer, subscribe, type TestServer } from './helpers.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -103,5 +103,36 @@ describe('adapters', () => {
     );
     await fullFlow(asTestServer(qr, server, origin));
     expect(await (await fetch(`${origin}/elsewhere`)).text()).toBe('next');
+  });
+
+  it("node handler: declares every response body's length instead of chunked framing, and none on a 204", async () => {
+    const t = await startServer();
+    cleanups.push(() => t.close());
+    const framing = (headers: Headers) => ({
+      length: headers.get('content-length'),
+      chunked: headers.get('transfer-encoding'),
+    });
+    const created = await fetch(`${t.base}/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: t.origin },
+      body: '{}',
+    });
+    const text = await created.text();
+    expect(created.status).toBe(201);
+    expect(framing(created.headers)).toEqual({ length: String(Buffer.byteLength(text)), chunked: null });
+    const missing = await fetch(`${t.base}/nowhere`);
+    expect(framing(missing.headers)).toEqual({
+      length: String(Buffer.byteLength(await missing.text())),
+      chunked: null,
+    });
+
+    const phone = await newDevice(t);
+    const timestamp = Date.now();
+    const revoked = await post(`${t.base}/devices/${phone.deviceId}/revoke`, {
+      timestamp,
+      signature: phone.sign({ action: 'revoke', deviceId: phone.deviceId, timestamp }),
+    });
+    expect(revoked.status).toBe(204);
+    expect(framing(revoked.headers)).toEqual({ length: null, chunked: null });
   });
 });

@@ -107,9 +107,15 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Writes a {@link CoreResponse}. */
+/**
+ * Writes a {@link CoreResponse} with its length declared. Without it `writeHead` commits to chunked
+ * framing: more bytes on the wire for every response, and HTTP/1.0 clients and some proxies get a
+ * body they must read to the close. (A 204 has no body and must not declare one.)
+ */
 export function sendNodeResponse(res: ServerResponse, response: CoreResponse): void {
   if (res.headersSent) return;
-  res.writeHead(response.status, response.headers);
+  const { headers } = response;
+  if (response.status !== 204) headers['content-length'] = String(Buffer.byteLength(response.body));
+  res.writeHead(response.status, headers);
   res.end(response.body);
 }
