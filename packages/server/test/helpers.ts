@@ -99,6 +99,23 @@ export function signWith(privateKey: KeyObject, fields: SignedFields): string {
   return encodeBase64Url(sign(null, canonicalBytes(fields), privateKey));
 }
 
+/**
+ * An Ed25519 signature with `S + L` in place of `S` (L, the group order): it satisfies the same
+ * point equation, and RFC 8032 verifiers must refuse it (tweetnacl's verify does not).
+ */
+export function malleate(signature: Uint8Array): Uint8Array {
+  const bytes = Uint8Array.from(signature);
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  let s = 0n;
+  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(bytes[i] as number);
+  let sum = s + L;
+  for (let i = 32; i < 64; i++) {
+    bytes[i] = Number(sum & 255n);
+    sum >>= 8n;
+  }
+  return bytes;
+}
+
 export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDevice> {
   const { publicKey, privateKey } = newKeyPair();
   const record = await t.qr.registerDevice({ userId, publicKey, label: `${userId}'s phone` });

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStore } from '../src/index.js';
 import {
   createSession,
+  malleate,
   newDevice,
   newKeyPair,
   openSocket,
@@ -199,15 +200,7 @@ describe('4. the approval signature binds every field', () => {
   it('a malleated signature (S + L) is refused by the strict verifier', async () => {
     const { session, phone, request } = await scanned();
     const { timestamp, signature: good } = phone.confirmBody(request);
-    const bytes = decodeBase64Url(good) as Uint8Array;
-    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-    let s = 0n;
-    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(bytes[i] as number);
-    let sPlusL = s + L;
-    for (let i = 32; i < 64; i++) {
-      bytes[i] = Number(sPlusL & 255n);
-      sPlusL >>= 8n;
-    }
+    const bytes = malleate(decodeBase64Url(good) as Uint8Array);
     const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, {
       deviceId: phone.deviceId,
       timestamp,
