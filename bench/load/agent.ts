@@ -412,6 +412,22 @@ serveIpc({
     return { confirms: ok, perSecond: (ok * 1000) / elapsed, elapsedMs: elapsed, ...errorReport() };
   },
 
+  /**
+   * `count` requests for a path the server answers at once (a 404), one at a time at `rate` per
+   * second over one keep-alive connection: what this machine charges a server for a lone request.
+   */
+  async lonelyRequests(args: { count: number; rate: number }) {
+    errors = [];
+    const t0 = performance.now();
+    for (let i = 0; i < args.count; i++) {
+      const wait = t0 + (i * 1000) / args.rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const res = await phoneHttp.request('GET', '/nothing-here');
+      if (res.status !== 404) noteError('lonely request', `status ${res.status}`);
+    }
+    return { ms: performance.now() - t0, ...errorReport() };
+  },
+
   counters: () => ({ browsers: browsers.length, polls, pollErrors }),
   resetCounters() {
     polls = 0;

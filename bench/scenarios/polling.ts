@@ -23,7 +23,9 @@ interface ModeResult {
  * qrlogin's own `GET /sessions/:id` every 2 s and every 5 s (the design most QR-login
  * implementations use). Phones confirm a slice of them at a steady rate across the window;
  * detection latency runs from the confirm request to the browser knowing. Server CPU comes from
- * `process.cpuUsage()` in the server process over the same window.
+ * `process.cpuUsage()` in the server process over the same window. Two unbarred rows say what
+ * this machine allows: the bare http+ws push at the same load, and the CPU of a lone request at the
+ * confirm rate, which bounds any push from below.
  */
 export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
   const keys = newDeviceKeys(8);
@@ -92,6 +94,7 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
       await server.stop();
     }
   }
+  const lonely = await lonelyRequestCost(cfg.pollConfirms / cfg.pollWindowSeconds, cfg.pollWindowSeconds);
   const push = results.push as ModeResult;
   const name = `5 against polling (${cfg.pollBrowsers} waiting browsers, ${cfg.pollConfirms} confirms over ${cfg.pollWindowSeconds} s)`;
   const rows: Row[] = [];
@@ -131,12 +134,63 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
     baselineName: 'poll 2 s',
     ratio: round(bare.cpuCores / poll2.cpuCores),
   });
+  // Any push pays at least two requests (scan and confirm) per login at the confirm rate, each at
+  // the price a request costs when it arrives alone.
+  const pushFloorCores = (2 * lonely.rate * lonely.atRateUs) / 1e6;
+  rows.push(
+    {
+      scenario: name,
+      metric: `machine: server CPU µs per lone request (an instant 404), at ${round(lonely.rate)}/s vs ${lonely.busyRate}/s`,
+      qrlogin: round(lonely.atRateUs),
+      baseline: round(lonely.busyUs),
+      baselineName: `${lonely.busyRate}/s`,
+      ratio: round(lonely.atRateUs / lonely.busyUs),
+    },
+    {
+      scenario: name,
+      metric: 'machine: least CPU any push can use here (2 lone requests per login), vs poll 2 s',
+      qrlogin: round(pushFloorCores),
+      baseline: round(poll2.cpuCores),
+      baselineName: 'poll 2 s',
+      ratio: round(pushFloorCores / poll2.cpuCores),
+    },
+  );
   rows.push({
     scenario: name,
-    metric: 'missed / errors (push, 2 s, 5 s, bare push)',
+    metric: 'missed / errors (push, 2 s, 5 s, bare push, lone requests)',
     qrlogin: ['push', 'poll 2 s', 'poll 5 s', 'bare push']
       .map((m) => `${results[m]?.missed}/${(results[m]?.errors ?? 0) + (results[m]?.pollErrors ?? 0)}`)
+      .concat(`${lonely.errors}`)
       .join(', '),
   });
-  return { name, rows, details: { results } };
+  return { name, rows, details: { results, lonely } };
+}
+
+/**
+ * What a request costs the server when it arrives alone, at `rate` per second, against the same
+ * request when the server is kept busy: on a VM every lone request wakes an idle vCPU, and the
+ * process pays for the wake-up, so CPU per request at 20/s is many times that at 2,000/s. It bounds
+ * from below what any push server can spend per login at scenario 5's confirm rate.
+ */
+async function lonelyRequestCost(rate: number, seconds: number) {
+  const busyRate = 2000;
+  const server = await spawnChild('servers/bare-server.ts');
+  const agent = await spawnChild('load/agent.ts');
+  try {
+    const port = server.info.port as number;
+    await agent.call('init', { kind: 'bare', browserPort: port, phonePort: port, devices: [] });
+    const cpuUs = async (count: number, r: number) => {
+      const s0 = await server.call<ProcessStats>('stats');
+      const out = await agent.call<{ errorCount: number }>('lonelyRequests', { count, rate: r });
+      const s1 = await server.call<ProcessStats>('stats');
+      return { us: (s1.cpuUser + s1.cpuSystem - s0.cpuUser - s0.cpuSystem) / count, errors: out.errorCount };
+    };
+    await cpuUs(200, busyRate);
+    const busy = await cpuUs(busyRate * Math.min(seconds, 8), busyRate);
+    const atRate = await cpuUs(Math.max(20, Math.round(rate * Math.min(seconds, 10))), rate);
+    return { rate, atRateUs: atRate.us, busyRate, busyUs: busy.us, errors: busy.errors + atRate.errors };
+  } finally {
+    await agent.stop();
+    await server.stop();
+  }
 }
