@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CreateSessionResponse, LoginRequest, ServerFrame } from '@qrlogin/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { memoryStore, type SessionStore } from '../src/index.js';
 import {
@@ -274,6 +274,49 @@ describe('a socket that stops answering pings', () => {
     const perSecond = new Map<number, number>();
     for (const at of firstPings) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(30);
+    for (const socket of sockets) socket.ws.terminate();
+  }, 30_000);
+});
+
+describe('heartbeat sweep', () => {
+  it('sends a sweep’s pings at most 100 per event-loop turn, and every due socket gets one', async () => {
+    let offset = 0;
+    const server = await start({
+      rateLimits: false,
+      now: () => Date.now() + offset,
+      socket: { heartbeatSeconds: 30, maxPerIp: 1000 },
+    });
+    const sessions = await Promise.all(Array.from({ length: 250 }, () => createSession(server)));
+    const sockets = await Promise.all(sessions.map(() => rawSocket(wsUrl(server), { origin: server.origin })));
+    let pinged = 0;
+    for (const [i, socket] of sockets.entries()) {
+      socket.ws.once('ping', () => pinged++);
+      socket.ws.send(authFrame(sessions[i] as CreateSessionResponse));
+    }
+    await until(() => server.qr.socketCount === 250, 'all sockets connected');
+    await new Promise((r) => setTimeout(r, 200));
+    // Pings sent in one synchronous run of the server's code share a batch; a microtask ends it.
+    const batches: number[] = [];
+    let open = false;
+    const original = WebSocket.prototype.ping;
+    const ping = vi.spyOn(WebSocket.prototype, 'ping').mockImplementation(function (this: WebSocket, ...args) {
+      if (!open) {
+        open = true;
+        batches.push(0);
+        queueMicrotask(() => {
+          open = false;
+        });
+      }
+      batches[batches.length - 1] = (batches.at(-1) as number) + 1;
+      return original.apply(this, args);
+    });
+    // Every socket's first ping falls due at once: the next one-second sweep finds all 250.
+    offset = 60_000;
+    await until(() => pinged === 250, 'every socket’s ping', 5_000);
+    ping.mockRestore();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(250);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(100);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
     for (const socket of sockets) socket.ws.terminate();
   }, 30_000);
 });

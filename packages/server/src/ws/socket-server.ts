@@ -51,6 +51,25 @@ function firstHeartbeatDelay(heartbeatMs: number): number {
   return heartbeatMs * (0.5 + Math.random() / 2);
 }
 
+/**
+ * Pings sent in one event-loop turn. A sweep that finds more due (a thirtieth of all sockets, each
+ * second) hands the rest out in later turns: a ping is a socket write, tens of microseconds on a
+ * busy VM, and a confirm that arrives during the sweep must not wait behind thousands of them.
+ */
+const PINGS_PER_TURN = 100;
+
+type Pingable = { socket: WebSocket };
+
+function pingInSlices(due: Pingable[], from = 0): void {
+  const end = Math.min(due.length, from + PINGS_PER_TURN);
+  for (let i = from; i < end; i++) {
+    const socket = (due[i] as Pingable).socket;
+    // It may have closed since the sweep found it due.
+    if (socket.readyState === socket.OPEN) socket.ping();
+  }
+  if (end < due.length) setImmediate(pingInSlices, due, end);
+}
+
 function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(new QrLoginError(code, describeError(code)).toJSON());
   const extra = Object.entries(headers)
@@ -205,9 +224,11 @@ export function createSocketServer(ctx: Context): SocketServer {
   /**
    * The per-second sweep: auth deadlines, then heartbeats. Each socket is pinged on its own
    * schedule (from when it authenticated, with a jittered first ping), so pings are spread over the
-   * interval instead of 10,000 going out in one event-loop turn and stalling every push behind them.
+   * interval instead of 10,000 going out in one sweep, and a sweep's pings go out
+   * {@link PINGS_PER_TURN} per event-loop turn, so no push waits behind all of them.
    */
   function sweep(now: number): void {
+    const due: Client[] = [];
     for (const client of clients) {
       if (client.due > now) continue;
       if (!client.authed) {
@@ -221,8 +242,9 @@ export function createSocketServer(ctx: Context): SocketServer {
       }
       client.alive = false;
       client.due = now + heartbeatMs;
-      client.socket.ping();
+      due.push(client);
     }
+    pingInSlices(due);
   }
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
