@@ -70,7 +70,7 @@ const sharedBudget = new InlineBudget();
  * the loop's time: there a ~90 µs verification blocks nothing that is waiting, and the hand-off
  * costs more than it saves. Waking a pool thread and then the loop again made a lone
  * scan + confirm cost ~40 % more server CPU and twice the latency on the reference machine
- * (`docs/benchmarks.md`, "Verification at low rates").
+ * (`docs/benchmarks.md`, "Fourth round: verification at low rates").
  *
  * @example
  * const ok = await verifyEd25519(device.publicKey, messageBytes, signatureBytes);
