@@ -9,16 +9,14 @@
  * BENCH_QRLOGIN_REF=<commit> measures qrlogin as it was at that commit).
  */
 import { newDeviceKeys, registerDevices } from './lib/devices.js';
-import type { ProcessStats } from './lib/process-stats.js';
+import { coresBetween as cores, type ProcessStats } from './lib/process-stats.js';
 import { spawnChild } from './lib/spawn-child.js';
+import { openWaitingBrowsers } from './lib/waiting-browsers.js';
 
 const N = Number(process.env.N ?? 10_000);
 const RATE = Number(process.env.RATE ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 16);
 const kinds = (process.env.KINDS ?? 'bare,qrlogin').split(',') as ('bare' | 'qrlogin')[];
-
-const cores = (a: ProcessStats, b: ProcessStats) =>
-  (b.cpuUser + b.cpuSystem - a.cpuUser - a.cpuSystem) / 1000 / (b.at - a.at);
 
 for (const kind of kinds) {
   const server = await spawnChild(kind === 'qrlogin' ? 'servers/qrlogin-server.ts' : 'servers/bare-server.ts');
@@ -27,13 +25,7 @@ for (const kind of kinds) {
     const port = server.info.port as number;
     const devices = await registerDevices(server, newDeviceKeys(8));
     await agent.call('init', { kind, browserPort: port, phonePort: port, devices });
-    // The same warm-up as scenario 5, then N waiting browsers and a GC of the setup's garbage.
-    await agent.call('openBrowsers', { count: 300, concurrency: 100, mode: 'ws' });
-    await agent.call('confirmAtRate', { count: 300, rate: 500, settleMs: 2000 });
-    await agent.call('closeAll');
-    await agent.call('openBrowsers', { count: N, concurrency: 200, mode: 'ws' });
-    await new Promise((r) => setTimeout(r, 2000));
-    await server.call('settle');
+    await openWaitingBrowsers(server, agent, N, { mode: 'ws' });
     const q0 = await server.call<ProcessStats>('stats');
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const q1 = await server.call<ProcessStats>('stats');

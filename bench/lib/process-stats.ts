@@ -62,6 +62,16 @@ export async function settleMemory(rounds = 3): Promise<void> {
   }
 }
 
+/** CPU between two readings of a process, µs of all its threads. */
+export function cpuUsBetween(a: ProcessStats, b: ProcessStats): number {
+  return b.cpuUser + b.cpuSystem - a.cpuUser - a.cpuSystem;
+}
+
+/** CPU between two readings of a process, in cores (1.0 = one core busy for the whole window). */
+export function coresBetween(a: ProcessStats, b: ProcessStats): number {
+  return cpuUsBetween(a, b) / 1000 / (b.at - a.at);
+}
+
 /** Reads this process's memory and CPU counters. */
 export function processStats(): ProcessStats {
   const m = process.memoryUsage();

@@ -1,9 +1,10 @@
 import type { BenchConfig } from '../lib/config.js';
 import { newDeviceKeys, registerDevices } from '../lib/devices.js';
-import type { ProcessStats } from '../lib/process-stats.js';
+import { coresBetween, cpuUsBetween, type ProcessStats } from '../lib/process-stats.js';
 import { type Row, round, type ScenarioResult } from '../lib/result.js';
 import { spawnChild } from '../lib/spawn-child.js';
 import type { Summary } from '../lib/stats.js';
+import { openWaitingBrowsers, type WaitMode } from '../lib/waiting-browsers.js';
 
 interface ModeResult {
   mode: string;
@@ -29,7 +30,7 @@ interface ModeResult {
  */
 export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
   const keys = newDeviceKeys(8);
-  const modes: { mode: string; kind: 'qrlogin' | 'bare'; open: { mode: 'ws' | 'poll'; intervalMs?: number } }[] = [
+  const modes: { mode: string; kind: 'qrlogin' | 'bare'; open: WaitMode }[] = [
     { mode: 'push', kind: 'qrlogin', open: { mode: 'ws' } },
     { mode: 'poll 2 s', kind: 'qrlogin', open: { mode: 'poll', intervalMs: 2000 } },
     { mode: 'poll 5 s', kind: 'qrlogin', open: { mode: 'poll', intervalMs: 5000 } },
@@ -49,19 +50,8 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
       const port = server.info.port as number;
       const devices = await registerDevices(server, keys);
       await agent.call('init', { kind, browserPort: port, phonePort: port, devices });
-      await agent.call('openBrowsers', { count: 300, concurrency: 100, mode: 'ws' });
-      await agent.call('confirmAtRate', { count: 300, rate: 500, settleMs: 2000 });
-      await agent.call('closeAll');
-      const opened = await agent.call<{ opened: number }>('openBrowsers', {
-        count: cfg.pollBrowsers,
-        concurrency: 200,
-        ...open,
-      });
-      // Let the pollers reach their steady cadence before the window opens, and collect the setup's
-      // garbage (10k sessions and sockets opened in a burst) in every mode alike, so no mode's window
-      // pays for the setup's collections.
-      await new Promise((r) => setTimeout(r, open.intervalMs ?? 2000));
-      await server.call('settle');
+      // Every mode alike, so no mode's window pays for the setup.
+      const opened = await openWaitingBrowsers(server, agent, cfg.pollBrowsers, open);
       await agent.call('resetCounters');
       const s0 = await server.call<ProcessStats>('stats');
       const r = await agent.call<{
@@ -81,10 +71,10 @@ export async function polling(cfg: BenchConfig): Promise<ScenarioResult> {
       results[mode] = {
         mode,
         latency: r.latency,
-        missed: r.missed + cfg.pollBrowsers - opened.opened,
+        missed: r.missed + cfg.pollBrowsers - opened,
         errors: r.errorCount,
         errorSamples: r.errorSamples,
-        cpuCores: (s1.cpuUser + s1.cpuSystem - s0.cpuUser - s0.cpuSystem) / 1000 / (s1.at - s0.at),
+        cpuCores: coresBetween(s0, s1),
         polls: r.polls,
         pollErrors: r.pollErrors,
         windowMs: s1.at - s0.at,
@@ -183,7 +173,7 @@ async function lonelyRequestCost(rate: number, seconds: number) {
       const s0 = await server.call<ProcessStats>('stats');
       const out = await agent.call<{ errorCount: number }>('lonelyRequests', { count, rate: r });
       const s1 = await server.call<ProcessStats>('stats');
-      return { us: (s1.cpuUser + s1.cpuSystem - s0.cpuUser - s0.cpuSystem) / count, errors: out.errorCount };
+      return { us: cpuUsBetween(s0, s1) / count, errors: out.errorCount };
     };
     await cpuUs(200, busyRate);
     const busy = await cpuUs(busyRate * Math.min(seconds, 8), busyRate);

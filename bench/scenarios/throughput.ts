@@ -1,14 +1,9 @@
 import type { BenchConfig } from '../lib/config.js';
 import { newDeviceKeys, registerDevices } from '../lib/devices.js';
-import type { ProcessStats } from '../lib/process-stats.js';
+import { coresBetween as cores, cpuUsBetween, type ProcessStats } from '../lib/process-stats.js';
 import { round, type ScenarioResult } from '../lib/result.js';
 import { spawnChild } from '../lib/spawn-child.js';
 import type { Summary } from '../lib/stats.js';
-
-/** Server CPU over a window, in cores (1.0 = one core busy). */
-function cores(a: ProcessStats, b: ProcessStats): number {
-  return (b.cpuUser + b.cpuSystem - a.cpuUser - a.cpuSystem) / 1000 / (b.at - a.at);
-}
 
 /**
  * The server's event-loop utilisation over a window (0..1): near 1 means its one JavaScript thread
@@ -75,8 +70,8 @@ async function measure(kind: 'qrlogin' | 'bare', cfg: BenchConfig): Promise<Meas
       loginAgentCores: cores(a0, a1),
       confirmCores: cores(c0, c1),
       confirmAgentCores: cores(ac0, ac1),
-      loginCpuMs: (cores(s0, s1) * (s1.at - s0.at)) / Math.max(1, logins.logins),
-      confirmCpuUs: (cores(c0, c1) * (c1.at - c0.at) * 1000) / Math.max(1, confirms.confirms),
+      loginCpuMs: cpuUsBetween(s0, s1) / 1000 / Math.max(1, logins.logins),
+      confirmCpuUs: cpuUsBetween(c0, c1) / Math.max(1, confirms.confirms),
     };
   } finally {
     await agent.stop();

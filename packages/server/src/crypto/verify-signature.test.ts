@@ -58,7 +58,7 @@ describe('verifyEd25519', () => {
       const flipped = Buffer.from(good);
       flipped[5] = (flipped[5] as number) ^ 1;
       expect(await verifyEd25519(raw, message, flipped, budget())).toBe(false);
-      expect(await verifyEd25519(raw, message, Buffer.from(malleate(good)), budget())).toBe(false);
+      expect(await verifyEd25519(raw, message, malleate(good), budget())).toBe(false);
       expect(await verifyEd25519(raw, message, good.subarray(0, 63), budget())).toBe(false);
     });
 

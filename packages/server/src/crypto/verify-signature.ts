@@ -23,9 +23,9 @@ function keyObject(publicKey: string): KeyObject | null {
 }
 
 /** The share of wall time inline verification may take; the rest goes to the thread pool. */
-export const INLINE_SHARE = 0.02;
+const INLINE_SHARE = 0.02;
 /** The most inline verification that may run back to back (about ten verifications). */
-export const INLINE_BURST_MS = 1;
+const INLINE_BURST_MS = 1;
 
 /**
  * A token bucket of event-loop time for inline verification: it refills at `share` of wall time,
