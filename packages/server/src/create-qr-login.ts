@@ -32,7 +32,11 @@ export interface QrLogin {
   attach(server: Server): void;
   /** Takes an upgrade yourself; returns `false` for paths that are not qrlogin's. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Redeems a confirmed session once. Call it from your own login route, then issue your own session. */
+  /**
+   * Redeems a confirmed session once. Call it from your own login route, then issue your own session.
+   * A `STORE_UNAVAILABLE` answer may be retried with the same input: a redemption written despite
+   * the error is returned to the first retry within 30 s (`REDEEM_RETRY_WINDOW_MS`).
+   */
   redeem(input: { sessionId: string; browserSecret: string }): Promise<Redemption>;
   /** Registers a device key for a user you have authenticated yourself. */
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
