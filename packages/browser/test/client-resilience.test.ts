@@ -125,8 +125,33 @@ describe('long-poll fallback', () => {
     await request.confirm();
     const confirmed = await events.waitFor('confirmed');
     expect(await server.qr.redeem(confirmed)).toMatchObject({ userId: 'alice' });
-    expect(server.upgrades).toBe(1);
+    // Probes for the socket's return are refused too, silently: one error, one transport.
+    expect(events.all('error')).toHaveLength(1);
+    expect(events.all('transport')).toEqual(['poll']);
     await expect.poll(() => server!.heldPolls()).toBe(0);
+  });
+
+  it('goes back to the WebSocket once upgrades work again, and stops long-polling', async () => {
+    server = await startServer();
+    const phone = await server.phone();
+    server.blockUpgrades = true;
+    const { client, events } = make();
+    await client.start();
+    expect(await events.waitFor('transport')).toBe('poll');
+    await expect.poll(() => server!.heldPolls()).toBe(1);
+    const refused = server.upgrades;
+
+    server.blockUpgrades = false;
+    expect(await events.waitFor('transport', (kind) => kind === 'websocket')).toBe('websocket');
+    expect(server.upgrades).toBeGreaterThan(refused);
+    await expect.poll(() => server!.heldPolls()).toBe(0);
+
+    const request = await phone.scan(client.session!.qrPayload);
+    await events.waitFor('scanned');
+    await request.confirm();
+    await events.waitFor('confirmed');
+    expect(events.all('transport')).toEqual(['poll', 'websocket']);
+    expect(server.heldPolls()).toBe(0);
   });
 
   it('falls back on a server that does not serve WebSockets at all, and stays on long-poll across rotations', async () => {
