@@ -125,6 +125,16 @@ describe('lookalike Origins', () => {
       expect((await post(`${server.base}/sessions`, {}, { origin: SITE })).status).toBe(201);
     },
   );
+
+  it('session creation refuses an empty Origin header (present, so not a non-browser client) with 403', async () => {
+    const server = await start({ origin: SITE });
+    let created = 0;
+    server.qr.events.on('created', () => created++);
+    const res = await post(`${server.base}/sessions`, {}, { origin: '' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN_ORIGIN');
+    expect(created).toBe(0);
+  });
 });
 
 // ──────────────────────────────────────────── frames ────────────────────────────────────────────

@@ -121,7 +121,10 @@ async function route(
   if (resource === 'sessions' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
     parseCreateBody(await readJson(request, maxBodyBytes));
-    const created = await createSession(ctx, { ...info, origin: request.header('origin') ?? '' });
+    const origin = request.header('origin');
+    // Only an absent Origin is a non-browser client; a present but empty one is not on any allowlist.
+    if (origin === '') throw new QrLoginError('FORBIDDEN_ORIGIN', 'Origin "" is not allowed');
+    const created = await createSession(ctx, { ...info, origin: origin ?? '' });
     return json(201, created);
   }
 
