@@ -100,12 +100,17 @@ export async function expireRecord(ctx: Context, record: SessionRecord): Promise
 }
 
 /**
- * Called by the sweep for a watched session whose time ran out: expires it, or (when it already
- * ended elsewhere and the bus lost the news) re-delivers its current snapshot.
+ * Re-reads a watched session and tells its local watchers what the store holds now: its current
+ * snapshot, or `SESSION_NOT_FOUND` when the store no longer has it. Used after the bus may have
+ * lost messages (a resync) and by the sweep once a session's time ran out, where a session also
+ * past its expiry is expired (it ended nowhere else, and someone has to write `expired`).
  */
-export async function expireIfDue(ctx: Context, sessionId: string): Promise<void> {
+export async function refreshWatched(ctx: Context, sessionId: string): Promise<void> {
   const record = await ctx.options.store.get(sessionId);
-  if (!record) return;
+  if (!record) {
+    ctx.watchers.gone(sessionId);
+    return;
+  }
   if (expiryDue(record, ctx.options.now())) {
     await expireRecord(ctx, record);
   } else {

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isSessionId, QrLoginError } from '@qrlogin/protocol';
 import { type Redemption, redeemSession } from './browser-actions.js';
-import { type Context, expireIfDue, loadSession } from './context.js';
+import { type Context, loadSession, refreshWatched } from './context.js';
 import { Deadlines } from './deadlines.js';
 import { type RegisterDeviceInput, registerDevice, revokeDevice } from './device-actions.js';
 import { createEmitter, type QrLoginEmitter } from './events.js';
@@ -12,7 +12,7 @@ import { fromNodeRequest, sendNodeResponse } from './http/node-adapter.js';
 import { type QrLoginOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { SessionWatchers } from './session-watchers.js';
-import { effectiveState, snapshotOf } from './state-machine.js';
+import { effectiveState } from './state-machine.js';
 import type { DeviceRecord } from './store/types.js';
 import { refuseUpgrade } from './ws/refuse-upgrade.js';
 import { createSocketServer } from './ws/socket-server.js';
@@ -93,16 +93,8 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     // Assigned just below: the watchers call back into the context for expiry and resync.
     watchers: undefined as unknown as SessionWatchers,
   };
-  ctx.watchers = new SessionWatchers(
-    ctx.localOnly ? null : resolved.bus,
-    (sessionId) => expireIfDue(ctx, sessionId),
-    (ids) => {
-      for (const id of ids) {
-        Promise.resolve(resolved.store.get(id))
-          .then((record) => record && ctx.watchers.deliver(snapshotOf(record, resolved.now())))
-          .catch(() => {});
-      }
-    },
+  ctx.watchers = new SessionWatchers(ctx.localOnly ? null : resolved.bus, (sessionId) =>
+    refreshWatched(ctx, sessionId),
   );
   const sockets = createSocketServer(ctx);
   const attached = new Set<Server>();

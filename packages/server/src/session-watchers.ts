@@ -1,10 +1,12 @@
-import { isTerminalState, type StatusSnapshot } from '@qrlogin/protocol';
+import { isTerminalState, QrLoginError, type StatusSnapshot } from '@qrlogin/protocol';
 import type { EventBus } from './store/types.js';
 
 /** Something in this process waiting on a session: a WebSocket or a held long-poll. */
 export interface Watcher {
   /** Receives every snapshot for the session; duplicates and stale versions included (filter by version). */
   deliver(snapshot: StatusSnapshot): void;
+  /** The session can no longer be followed (it no longer exists): answer `error` and stop waiting. */
+  fail(error: QrLoginError): void;
 }
 
 type Unsubscribe = () => unknown;
@@ -19,30 +21,39 @@ interface Watched {
   expiresAt: number;
   version: number;
   terminal: boolean;
-  expiring: boolean;
+  /** The bus may have lost a change (a resync): re-read until a re-read succeeds. */
+  stale: boolean;
+  /** A re-read is running. */
+  refreshing: boolean;
 }
 
 /**
  * Everything this process is waiting on, grouped by session: one bus subscription per session
- * however many sockets and polls wait on it, and one sweep for the whole process (expiry pushes)
- * instead of a timer per connection. Without a bus (one process on the in-memory default) nothing
- * is subscribed: every change is written, and so delivered, in this process.
+ * however many sockets and polls wait on it, and one sweep for the whole process instead of a
+ * timer per connection. Without a bus (one process on the in-memory default) nothing is
+ * subscribed: every change is written, and so delivered, in this process.
+ *
+ * A watched session is re-read from the store (`refresh`, which delivers what it finds) when its
+ * time runs out (to push expiry) and after every bus resync (the bus may have lost changes while
+ * it was away). A resync re-read that fails (the store is still coming back) is retried by each
+ * sweep until one succeeds, so no page is left waiting on a change it never heard of.
  */
 export class SessionWatchers {
   readonly #sessions = new Map<string, Watched>();
   readonly #bus: EventBus | null;
-  readonly #onExpiryDue: (sessionId: string) => Promise<unknown>;
+  readonly #refresh: (sessionId: string) => Promise<unknown>;
   readonly #unregisterResync: (() => void) | undefined;
   readonly #fromBus = (snapshot: StatusSnapshot) => this.deliver(snapshot);
 
-  constructor(
-    bus: EventBus | null,
-    onExpiryDue: (sessionId: string) => Promise<unknown>,
-    onResync: (ids: string[]) => void,
-  ) {
+  constructor(bus: EventBus | null, refresh: (sessionId: string) => Promise<unknown>) {
     this.#bus = bus;
-    this.#onExpiryDue = onExpiryDue;
-    this.#unregisterResync = bus?.onResync?.(() => onResync([...this.#sessions.keys()]));
+    this.#refresh = refresh;
+    this.#unregisterResync = bus?.onResync?.(() => {
+      for (const [sessionId, entry] of this.#sessions) {
+        entry.stale = true;
+        this.#refreshEntry(sessionId, entry);
+      }
+    });
   }
 
   /** Sessions being watched in this process. */
@@ -65,7 +76,8 @@ export class SessionWatchers {
         expiresAt,
         version: 0,
         terminal: false,
-        expiring: false,
+        stale: false,
+        refreshing: false,
       };
       this.#sessions.set(sessionId, entry);
       if (this.#bus) {
@@ -122,19 +134,42 @@ export class SessionWatchers {
   }
 
   /**
-   * Pushes expiry for watched sessions whose time has run out. Sessions nobody waits on need no
-   * push; the store forgets them by itself.
+   * Tells every local watcher of `sessionId` that the session no longer exists (`SESSION_NOT_FOUND`:
+   * sockets close with 4404, held polls answer 404), so each page starts a fresh login at once
+   * instead of showing a dead QR code until its expiry. The store lost it: Redis restarted without
+   * persistence, was flushed, or failed over to a replica that had not received it.
+   */
+  gone(sessionId: string): void {
+    const entry = this.#sessions.get(sessionId);
+    if (!entry) return;
+    const error = new QrLoginError('SESSION_NOT_FOUND', 'the session no longer exists; start a new one');
+    const watchers = [entry.first, ...(entry.rest ?? [])].filter((w): w is Watcher => w !== null);
+    for (const watcher of watchers) watcher.fail(error);
+  }
+
+  /**
+   * Re-reads the watched sessions whose time has run out (pushing their expiry) and those a
+   * resync left stale. Sessions nobody waits on need no push; the store forgets them by itself.
    */
   sweep(now: number): void {
     for (const [sessionId, entry] of this.#sessions) {
-      if (entry.terminal || entry.expiring || entry.expiresAt > now) continue;
-      entry.expiring = true;
-      this.#onExpiryDue(sessionId)
-        .catch(() => {})
-        .finally(() => {
-          entry.expiring = false;
-        });
+      if (entry.stale || (!entry.terminal && entry.expiresAt <= now)) this.#refreshEntry(sessionId, entry);
     }
+  }
+
+  #refreshEntry(sessionId: string, entry: Watched): void {
+    if (entry.refreshing) return;
+    entry.refreshing = true;
+    this.#refresh(sessionId)
+      .then(
+        () => {
+          entry.stale = false;
+        },
+        () => {},
+      )
+      .finally(() => {
+        entry.refreshing = false;
+      });
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { StatusSnapshot } from '@qrlogin/protocol';
+import type { QrLoginError, StatusSnapshot } from '@qrlogin/protocol';
 import type { Context } from '../context.js';
 import { snapshotOf } from '../state-machine.js';
 import type { SessionRecord } from '../store/types.js';
@@ -15,8 +15,10 @@ export async function waitForChange(
 ): Promise<StatusSnapshot> {
   const { options, watchers, polls } = ctx;
   let finish!: (snapshot: StatusSnapshot) => void;
-  const done = new Promise<StatusSnapshot>((resolve) => {
+  let fail!: (error: QrLoginError) => void;
+  const done = new Promise<StatusSnapshot>((resolve, reject) => {
     finish = resolve;
+    fail = reject;
   });
   const key = {};
   let last = snapshotOf(record, options.now());
@@ -25,12 +27,14 @@ export async function waitForChange(
       if (snapshot.version > last.version || snapshot.state !== last.state) last = snapshot;
       if (snapshot.version > after) finish(snapshot);
     },
+    fail: (error: QrLoginError) => fail(error),
   };
   await watchers.watch(record.id, watcher, record.expiresAt);
   // Read again now that the subscription is live: a change between the first read and the
   // subscription would otherwise be missed.
   const fresh = await options.store.get(record.id);
-  if (fresh) {
+  if (!fresh) watchers.gone(record.id);
+  else {
     const snapshot = snapshotOf(fresh, options.now());
     last = snapshot;
     if (snapshot.version > after) finish(snapshot);

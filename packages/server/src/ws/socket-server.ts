@@ -124,6 +124,12 @@ export function createSocketServer(ctx: Context): SocketServer {
       // Nothing more can happen to a finished session; let the browser go.
       if (isTerminalState(snapshot.state)) this.socket.close(1000, snapshot.state);
     }
+
+    fail(error: QrLoginError): void {
+      // Not a refusal of anything the browser sent, so no 'refused' event: just the error and close.
+      send(this, { type: 'error', error: { code: error.code, message: error.message } });
+      this.socket.close(wsCloseCodeOf(error.code), error.code);
+    }
   }
 
   function send(client: Client, frame: ServerFrame): void {
