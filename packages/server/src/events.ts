@@ -1,5 +1,7 @@
 import type { ErrorCode, RejectReason, RequesterContext } from '@qrlogin/protocol';
-import EventEmitter from 'eventemitter3';
+// The named export: eventemitter3's types are CommonJS-shaped, so under node16/nodenext a default
+// import is the whole module (a namespace, TS2709) and `qr.events` would silently become `any`.
+import { EventEmitter } from 'eventemitter3';
 
 /** Fields common to audit events. Never a secret, key, signature or challenge. */
 interface Audit {
