@@ -316,10 +316,11 @@ const FRAMEWORKS: Record<string, (port: number) => Promise<Running>> = {
   express: async (port) => (await import('./express/src/server.js')).start(port),
   fastify: async (port) => (await import('./fastify/src/server.js')).start(port),
   hono: async (port) => (await import('./hono/src/server.js')).start(port),
+  'express-passport': async (port) => (await import('./express-passport/src/server.js')).start(port),
   'nextjs (custom server)': startNextCustomServer,
 };
 /** The host's session cookie where it is not the examples' own `sid` (express-session signs its id). */
-const COOKIES: Record<string, RegExp> = {};
+const COOKIES: Record<string, RegExp> = { 'express-passport': /^sid=s%3A[A-Za-z0-9_-]{32}\.[A-Za-z0-9%+/]{43,}/ };
 
 describe.each(Object.keys(FRAMEWORKS))('the %s example', (name) => {
   let site: Running;
