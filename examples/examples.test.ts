@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 // The examples test is no workspace package, so it reaches the SDK sources by path.
@@ -24,6 +25,13 @@ interface Running {
   close(): Promise<void>;
 }
 type Frame = { type: string; state?: string; version?: number; error?: { code: string } };
+/** A browser waiting for its session's changes, by WebSocket or long-poll. */
+interface Listener {
+  frames: Frame[];
+  close(): void;
+  /** Resolves with the frame of `state`; rejects if the channel ends first. */
+  waitFor(state: string): Promise<Frame>;
+}
 
 /** A port nobody listens on right now. The examples derive their origin from the port, so port 0 won't do. */
 async function freePort(): Promise<number> {
@@ -63,7 +71,7 @@ async function createSession(url: string, origin = url): Promise<CreateSessionRe
 }
 
 /** A browser waiting on the WebSocket of `url`, as a page of `origin` would. */
-async function subscribe(url: string, origin: string, session: CreateSessionResponse) {
+async function subscribe(url: string, origin: string, session: CreateSessionResponse): Promise<Listener> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/qrlogin/ws`, { origin });
   const frames: Frame[] = [];
   let wake = () => {};
@@ -77,7 +85,6 @@ async function subscribe(url: string, origin: string, session: CreateSessionResp
   return {
     frames,
     close: () => ws.terminate(),
-    /** Resolves with the frame of `state`; rejects if the socket closes first. */
     async waitFor(state: string): Promise<Frame> {
       for (;;) {
         const frame = frames.find((f) => f.state === state);
@@ -88,6 +95,47 @@ async function subscribe(url: string, origin: string, session: CreateSessionResp
         ]);
         if (code !== undefined && !frames.some((f) => f.state === state)) {
           throw new Error(`socket closed (${code}) before "${state}"; frames: ${JSON.stringify(frames)}`);
+        }
+      }
+    },
+  };
+}
+
+/**
+ * A browser waiting by long-poll on `url` (`GET /qrlogin/sessions/:id?after=N`), as `@qrlogin/browser`
+ * does where no WebSocket gets through: each answer is one frame, the next poll asks past its version.
+ */
+async function longPoll(url: string, session: CreateSessionResponse): Promise<Listener> {
+  const frames: Frame[] = [];
+  const stop = new AbortController();
+  const terminal = ['redeemed', 'rejected', 'cancelled', 'expired'];
+  let wake = () => {};
+  const loop = (async () => {
+    let after = '';
+    for (;;) {
+      const res = await fetch(`${url}/qrlogin/sessions/${session.sessionId}${after}`, {
+        headers: { authorization: `Bearer ${session.browserSecret}` },
+        signal: stop.signal,
+      });
+      const frame = (await res.json()) as Frame;
+      if (res.status !== 200) throw new Error(`long-poll answered ${res.status}: ${JSON.stringify(frame)}`);
+      frames.push(frame);
+      wake();
+      if (terminal.includes(frame.state ?? '')) return;
+      after = `?after=${frame.version}`;
+    }
+  })();
+  loop.catch(() => {}); // seen by waitFor; a stopped poll ends with an AbortError nobody awaits
+  return {
+    frames,
+    close: () => stop.abort(),
+    async waitFor(state: string): Promise<Frame> {
+      for (;;) {
+        const frame = frames.find((f) => f.state === state);
+        if (frame) return frame;
+        const ended = await Promise.race([loop.then(() => true), new Promise<false>((r) => (wake = () => r(false)))]);
+        if (ended && !frames.some((f) => f.state === state)) {
+          throw new Error(`long-poll ended before "${state}"; frames: ${JSON.stringify(frames)}`);
         }
       }
     },
@@ -108,13 +156,25 @@ function expectValidSession(session: CreateSessionResponse, origin: string) {
   expect(session.expiresAt - session.serverTime).toBe(120_000);
 }
 
+interface LoginOptions {
+  /** Where the browser's WebSocket goes. @default site */
+  socket?: string;
+  /** How the phone's requests reach a server. @default fetch */
+  phoneFetch?: FetchLike;
+  /** How the browser waits for changes. @default a WebSocket on `socket` */
+  listen?: (session: CreateSessionResponse) => Promise<Listener>;
+  /** The host's session cookie, as `Set-Cookie` starts. @default sid, 43 random base64url characters */
+  cookie?: RegExp;
+}
+
 /**
  * A whole login: the phone registers with the host's token, scans and confirms; the browser hears
  * it and redeems through the host's `POST /login/qr`, whose cookie then names the user. `site` is
- * where the browser creates the session and redeems, `socket` where it listens, `phoneFetch` how
- * the phone's requests reach a server.
+ * where the browser creates the session and redeems.
  */
-async function loginThrough(site: string, socket = site, phoneFetch?: FetchLike) {
+async function loginThrough(site: string, options: LoginOptions = {}) {
+  const { socket = site, phoneFetch, cookie: cookiePattern = /^sid=[A-Za-z0-9_-]{43};/ } = options;
+  const listen = options.listen ?? ((session: CreateSessionResponse) => subscribe(socket, site, session));
   const baseUrl = `${site}/qrlogin`;
   const keys = generateDeviceKeys();
   const fetchOption = phoneFetch ? { fetch: phoneFetch } : {};
@@ -130,7 +190,7 @@ async function loginThrough(site: string, socket = site, phoneFetch?: FetchLike)
   });
 
   const session = await createSession(site);
-  const browser = await subscribe(socket, site, session);
+  const browser = await listen(session);
   await browser.waitFor('pending');
   const app = createQrLoginApp({ baseUrl, deviceId, keys, ...fetchOption });
   const request = await app.scan(session.qrPayload);
@@ -159,7 +219,7 @@ async function loginThrough(site: string, socket = site, phoneFetch?: FetchLike)
   expect(redeemed.status).toBe(200);
   expect(redeemed.body).toEqual({ userId: 'alice' });
   const cookie = redeemed.headers.get('set-cookie') ?? '';
-  expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43};/);
+  expect(cookie).toMatch(cookiePattern);
   expect(cookie).toMatch(/HttpOnly/i);
   expect(cookie).toMatch(/SameSite=Lax/i);
   await browser.waitFor('redeemed');
@@ -168,6 +228,7 @@ async function loginThrough(site: string, socket = site, phoneFetch?: FetchLike)
   expect(again.status).toBe(409);
   expect(again.body).toMatchObject({ error: { code: 'ALREADY_REDEEMED' } });
   expect(again.headers.get('set-cookie')).toBeNull();
+  browser.close();
   return cookie.split(';')[0] as string;
 }
 
@@ -176,18 +237,96 @@ async function whoAmI(url: string, cookie?: string) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+const NEXTJS = fileURLToPath(new URL('./nextjs', import.meta.url));
+let nextBuild: Promise<void> | undefined;
+
+/**
+ * `next build` of the Next.js example, once per test run however many modes start it. Nothing is
+ * cached across runs (CI starts from a clean checkout); the log line tells how long CI spends here.
+ */
+function buildNext(): Promise<void> {
+  nextBuild ??= (async () => {
+    const started = Date.now();
+    await run(`${NEXTJS}/node_modules/.bin/next`, ['build', '--webpack'], NEXTJS);
+    console.log(`[qrlogin] next build of examples/nextjs took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  })();
+  return nextBuild;
+}
+
+/** Runs `command` to its end; rejects with its output unless it exits 0. */
+async function run(command: string, args: string[], cwd: string): Promise<void> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`);
+}
+
+/**
+ * Starts a server process on `port` and resolves once it prints `ready`; `close()` stops it with
+ * SIGTERM. Rejects with its output if it exits first (with `code: 'EADDRINUSE'` when the port was taken).
+ */
+async function startProcess(command: string, args: string[], port: number, ready: RegExp): Promise<Running> {
+  const child = spawn(command, args, {
+    cwd: NEXTJS,
+    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (ready.test(output)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      const err = Object.assign(new Error(`${command} exited ${code} before it was ready:\n${output}`), {
+        code: output.includes('EADDRINUSE') ? 'EADDRINUSE' : undefined,
+      });
+      reject(err);
+    });
+  });
+  return {
+    url: `http://localhost:${port}`,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The Next.js example behind its custom server (server.ts): route handlers plus `qr.attach()`. */
+async function startNextCustomServer(port: number): Promise<Running> {
+  await buildNext();
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  return startProcess(tsx, ['--conditions=@qrlogin/source', 'server.ts'], port, /custom server/);
+}
+
+/** The Next.js example as `next start` runs it, as on a serverless platform: route handlers only. */
+async function startNextServerless(port: number): Promise<Running> {
+  await buildNext();
+  return startProcess(`${NEXTJS}/node_modules/.bin/next`, ['start', '-p', String(port)], port, /Ready in/);
+}
+
 const FRAMEWORKS: Record<string, (port: number) => Promise<Running>> = {
   'node-http': async (port) => (await import('./node-http/src/server.js')).start(port),
   express: async (port) => (await import('./express/src/server.js')).start(port),
   fastify: async (port) => (await import('./fastify/src/server.js')).start(port),
   hono: async (port) => (await import('./hono/src/server.js')).start(port),
+  'express-passport': async (port) => (await import('./express-passport/src/server.js')).start(port),
+  'nextjs (custom server)': startNextCustomServer,
 };
+/** The host's session cookie where it is not the examples' own `sid` (express-session signs its id). */
+const COOKIES: Record<string, RegExp> = { 'express-passport': /^sid=s%3A[A-Za-z0-9_-]{32}\.[A-Za-z0-9%+/]{43,}/ };
 
 describe.each(Object.keys(FRAMEWORKS))('the %s example', (name) => {
   let site: Running;
   beforeAll(async () => {
     site = await startOnFreePort(FRAMEWORKS[name] as (port: number) => Promise<Running>);
-  });
+  }, 300_000);
   afterAll(() => site?.close());
 
   it('answers POST /qrlogin/sessions with 201 and a valid session', async () => {
@@ -216,7 +355,29 @@ describe.each(Object.keys(FRAMEWORKS))('the %s example', (name) => {
   });
 
   it('carries a whole login to the host’s own cookie session', async () => {
-    const cookie = await loginThrough(site.url);
+    const cookie = await loginThrough(site.url, COOKIES[name] ? { cookie: COOKIES[name] } : {});
+    expect(await whoAmI(site.url, cookie)).toEqual({ status: 200, body: { userId: 'alice' } });
+  });
+});
+
+describe('the nextjs example without its custom server (next start, as on serverless)', () => {
+  let site: Running;
+  beforeAll(async () => {
+    site = await startOnFreePort(startNextServerless);
+  }, 300_000);
+  afterAll(() => site?.close());
+
+  it('answers POST /qrlogin/sessions from a route handler', async () => {
+    expectValidSession(await createSession(site.url), site.url);
+  });
+
+  it('has no WebSocket: route handlers cannot take an upgrade', async () => {
+    const session = await createSession(site.url);
+    await expect(subscribe(site.url, site.url, session)).rejects.toThrow();
+  });
+
+  it('carries a whole login over long-poll to the host’s own cookie session', async () => {
+    const cookie = await loginThrough(site.url, { listen: (session) => longPoll(site.url, session) });
     expect(await whoAmI(site.url, cookie)).toEqual({ status: 200, body: { userId: 'alice' } });
   });
 });
@@ -281,7 +442,7 @@ describe.skipIf(skipRedis)('the multi-instance example (two instances, one priva
       seen.push(target);
       return fetch(url.replace(a.url, target), init);
     };
-    const cookie = await loginThrough(a.url, b.url, roundRobin);
+    const cookie = await loginThrough(a.url, { socket: b.url, phoneFetch: roundRobin });
     // register (refused) → A, register → B, scan → A, confirm → B: the scan on A reached the browser's
     // socket on B through Redis, and so did the redeem on A.
     expect(seen).toEqual([a.url, b.url, a.url, b.url]);
