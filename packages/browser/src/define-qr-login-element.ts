@@ -4,6 +4,7 @@ import type { QrLoginClientOptions } from './client-options.js';
 import { ELEMENT_CSS } from './element-styles.js';
 import { resolveStrings } from './i18n/resolve-strings.js';
 import { formatString, type QrLoginStrings } from './i18n/strings.js';
+import { isMisconfiguration } from './misconfiguration.js';
 import { renderQrSvg } from './render-qr.js';
 
 /** The `<qr-login>` element's own API, on top of `HTMLElement`'s. */
@@ -189,7 +190,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       });
       client.on('confirmed', (login) => void this.#redeem(login));
       client.on('error', (error, { fatal }) => {
-        if (fatal) this.#failed(error);
+        if (fatal) this.#failed(error, isMisconfiguration(error) ? 'misconfigured' : 'error');
       });
       client.start().catch(() => {});
     }
