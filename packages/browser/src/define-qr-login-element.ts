@@ -38,10 +38,31 @@ type StatusKey = Exclude<keyof QrLoginStrings, 'qrLabel' | 'countdown' | 'refres
 
 const LIVE_STATES = ['pending', 'scanned'];
 
+// Where a defined class keeps the client options it was defined with. A registry symbol, not a
+// module variable: the `<script>` build and an ES module copy of this file must see each other's.
+const DEFINED_WITH = Symbol.for('@qrlogin/browser.elementClientOptions');
+
+/** Same value: identical, or plain objects / arrays whose entries are the same values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+    return false;
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
 /**
- * Defines `<qr-login>` (or `tagName`) and returns its class; calling it again returns the class
- * already defined. The class is only built here, so importing the package on a server (no
- * `HTMLElement`) is safe.
+ * Defines `<qr-login>` (or `tagName`) and returns its class. The class is only built here, so
+ * importing the package on a server (no `HTMLElement`) is safe.
+ *
+ * One definition per tag: `import '@qrlogin/browser/element'` (or the `<script>` build) defines
+ * `<qr-login>` with no client options. To pass options, call this function instead of importing
+ * that entry, before the element is used. Calling it again for a defined tag returns the class
+ * when the options are the same (or none are given), and throws a `TypeError` when they differ:
+ * a custom element cannot be defined twice, so the new options could never take effect.
  *
  * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
  * sets its session cookie), `redirect` (where to go once signed in), `transport`
@@ -62,7 +83,15 @@ const LIVE_STATES = ['pending', 'scanned'];
 export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}): CustomElementConstructor {
   const tagName = options.tagName ?? 'qr-login';
   const existing = customElements.get(tagName);
-  if (existing) return existing;
+  if (existing) {
+    const definedWith = (existing as unknown as Record<symbol, unknown>)[DEFINED_WITH];
+    if (options.client === undefined || sameValue(options.client ?? {}, definedWith)) return existing;
+    throw new TypeError(
+      `defineQrLoginElement: option "client" differs from the options <${tagName}> was already defined with ` +
+        `(importing "@qrlogin/browser/element" or the <script> build defines <qr-login> with none). ` +
+        'Call defineQrLoginElement(options) instead of importing that entry, or pass another "tagName".',
+    );
+  }
 
   let sheet: CSSStyleSheet | undefined;
   const adoptable = 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
@@ -280,6 +309,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     }
   }
 
+  Object.defineProperty(Element, DEFINED_WITH, { value: options.client ?? {} });
   customElements.define(tagName, Element);
   return Element;
 }

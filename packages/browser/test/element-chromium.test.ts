@@ -242,4 +242,27 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     await expect.poll(() => statusText(page)).toBe(LOCALES.en.signedIn);
     expect(server!.heldPolls()).toBe(0);
   });
+
+  it('defineQrLoginElement(options) after the <script> build defined <qr-login>: throws naming "client"; same or no options return the class', async () => {
+    const page = await open();
+    const outcome = await page.evaluate(() => {
+      const { defineQrLoginElement } = (window as unknown as { QrLogin: typeof import('../src/index.js') }).QrLogin;
+      const defined = customElements.get('qr-login');
+      let thrown = '';
+      try {
+        defineQrLoginElement({ client: { rotate: false } });
+      } catch (error) {
+        thrown = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      const acme = defineQrLoginElement({ tagName: 'acme-qr-login', client: { rotate: false } });
+      return {
+        thrown,
+        noOptions: defineQrLoginElement() === defined,
+        emptyClient: defineQrLoginElement({ client: {} }) === defined,
+        sameAgain: defineQrLoginElement({ tagName: 'acme-qr-login', client: { rotate: false } }) === acme,
+      };
+    });
+    expect(outcome.thrown).toMatch(/^TypeError: defineQrLoginElement: option "client" differs .*<qr-login>/);
+    expect(outcome).toMatchObject({ noOptions: true, emptyClient: true, sameAgain: true });
+  });
 });
