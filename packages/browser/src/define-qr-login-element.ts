@@ -54,6 +54,33 @@ function sameValue(a: unknown, b: unknown): boolean {
   return keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
+// Waits before posting the login again after a 503 or a network failure: well inside the server's
+// 30 s window in which a redemption written despite a 503 can still be taken by the same secret.
+const REDEEM_RETRY_DELAYS_MS = [1000, 2000, 4000];
+
+/**
+ * Posts the confirmed login to the host's redeem route, again after a `503` or a network failure:
+ * `qr.redeem()` answers a retry with the same secret with the redemption an earlier, failed call
+ * wrote, so retrying is what signs the user in after a store blip.
+ */
+async function postLogin(url: string, login: { sessionId: string; browserSecret: string }): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const delay = REDEEM_RETRY_DELAYS_MS[attempt];
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(login),
+        credentials: 'same-origin',
+      });
+      if (response.status !== 503 || delay === undefined) return response;
+    } catch (error) {
+      if (delay === undefined) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
 /**
  * Defines `<qr-login>` (or `tagName`) and returns its class. The class is only built here, so
  * importing the package on a server (no `HTMLElement`) is safe.
@@ -237,12 +264,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       const url = this.getAttribute('redeem-url');
       if (!url) return void this.#emit('qrlogin-confirmed', login);
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(login),
-          credentials: 'same-origin',
-        });
+        const response = await postLogin(url, login);
         const text = await response.text();
         let detail: unknown = null;
         try {

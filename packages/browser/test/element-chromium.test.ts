@@ -8,6 +8,7 @@ import jsQR from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lateWriteStore } from '../../server/test/late-write-store.js';
 import { formatString, LOCALES } from '../src/index.js';
 import { buildIife, hostPage } from './helpers/host-page.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
@@ -203,6 +204,22 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     const navigated = page.waitForURL(`${server!.origin}/account`);
     await (await phone.scan(text)).confirm();
     await navigated;
+    expect((await page.context().cookies()).map((c) => c.name)).toContain('sid');
+  });
+
+  it('a redeem answered 503 whose write landed: the element posts again and the user is signed in, once', async () => {
+    const store = lateWriteStore();
+    store.failRedeemWrites = 1;
+    const page = await open({ store });
+    const redeemed: unknown[] = [];
+    server!.qr.events.on('redeemed', (event) => redeemed.push(event));
+    const text = await readQr(page);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(text)).confirm();
+    await expect.poll(() => statusText(page), { timeout: 10_000 }).toBe(LOCALES.en.signedIn);
+    expect(store.failRedeemWrites).toBe(0);
+    expect(redeemed).toHaveLength(1);
+    expect((await domEvents(page)).filter((e) => e.type === 'qrlogin-error')).toEqual([]);
     expect((await page.context().cookies()).map((c) => c.name)).toContain('sid');
   });
 
