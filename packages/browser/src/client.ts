@@ -7,6 +7,7 @@ import {
   resolveClientOptions,
   type TransportKind,
 } from './client-options.js';
+import { misconfigurationHint } from './misconfiguration.js';
 import type { FetchLike } from './request-json.js';
 import { resolveEndpoints } from './resolve-endpoints.js';
 import { type SessionApi, sessionApi } from './session-api.js';
@@ -92,6 +93,24 @@ const SOCKET_FAILURES_BEFORE_FALLBACK = 3;
 // Probes back to the WebSocket from long-poll wait this many times the reconnect delays: a network
 // that really blocks sockets costs one refused upgrade a minute at most (with the defaults).
 const PROBE_DELAY_FACTOR = 4;
+
+const pageOrigin = () => (globalThis as { location?: { origin?: string } }).location?.origin ?? '';
+
+let warnedSocketFallback = false;
+
+/**
+ * Said once per page: a WebSocket that never connected is often a server without `qr.attach` or a
+ * proxy without WebSocket support, and the long-poll that follows hides it completely.
+ */
+function warnSocketFallback(url: string, error: QrLoginError): void {
+  if (warnedSocketFallback) return;
+  warnedSocketFallback = true;
+  console.warn(
+    `qrlogin: the WebSocket ${url} did not connect (${error.code}); long-polling instead. If the server should ` +
+      'take WebSockets, call qr.attach(server) there and let any proxy pass the Upgrade header (Vite: ws: true); ' +
+      'set the "transport" option to "poll" to long-poll on purpose.',
+  );
+}
 
 class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient {
   readonly #o: ResolvedClientOptions;
@@ -259,6 +278,8 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
         if (gen !== this.#gen) return;
         const error = asQrLoginError(caught);
         if (!transient(error) || this.#attempt >= this.#o.reconnect.maxAttempts - 1) {
+          const hint = misconfigurationHint(error, this.#o.baseUrl, pageOrigin());
+          if (hint) console.warn(hint);
           this.#fail(error);
           throw error;
         }
@@ -350,6 +371,7 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
               // Upgrades are refused or swallowed on this network: long-poll at once, probing for
               // the socket's return now and then.
               this.#fallback = true;
+              if (!this.#socketWorked) warnSocketFallback(this.#socketUrl, error);
               this.emit('error', error, { fatal: false });
               if (gen === this.#gen) this.#startPoll(gen);
               return;

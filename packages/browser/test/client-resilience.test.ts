@@ -3,7 +3,7 @@
  * refused (long-poll fallback), a server that cannot be reached, rotation on expiry with its caps
  * and its pause while hidden, and `destroy()` leaving nothing behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createQrLoginClient,
   type QrLoginClient,
@@ -166,7 +166,7 @@ describe('long-poll fallback', () => {
     const request = await phone.scan(second.qrPayload);
     await request.reject();
     expect(await events.waitFor('rejected')).toMatchObject({ sessionId: second.sessionId, reason: 'user' });
-    // One failed upgrade in all: the fallback is kept for the client's life.
+    // Probes for the socket's return fail silently: one error, and the page stays on long-poll.
     expect(events.all('error')).toHaveLength(1);
     expect(events.all('transport')).toEqual(['poll']);
   });
@@ -181,6 +181,26 @@ describe('session creation failures', () => {
     await expect(client.start()).rejects.toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
     expect(events.log).toEqual([['error', expect.objectContaining({ code: 'FORBIDDEN_ORIGIN' })]]);
     expect(client.session).toBeUndefined();
+  });
+
+  it('a baseUrl where qrlogin is not mounted (an HTML 404 of the host): fatal at once, NOT_FOUND, a console hint naming baseUrl', async () => {
+    server = await startServer({
+      host: (req, res) => {
+        if (req.url?.startsWith('/qrlogin')) return false;
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<!doctype html><h1>Not found</h1>');
+        return true;
+      },
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { client, events } = make({ baseUrl: `${server.origin}/login` });
+      await expect(client.start()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(events.all('error').map((e) => e.code)).toEqual(['NOT_FOUND']);
+      expect(warn.mock.calls).toEqual([[expect.stringContaining('check the "baseUrl" option')]]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('an unreachable server is retried with backoff, then reported fatal', async () => {

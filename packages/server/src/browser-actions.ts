@@ -17,6 +17,7 @@ import { parseUserAgent } from './requester/parse-user-agent.js';
 import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
+import { warnMisconfigured } from './warn-misconfigured.js';
 
 /** Who is creating the session, as the HTTP layer saw it. */
 export interface CreateInput {
@@ -42,7 +43,15 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
   // The allowlist's own copy of the origin: every session of a site then shares one string.
   const origin = input.origin ? options.allowedOrigins.get(input.origin) : '';
   if (origin === undefined) {
-    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${JSON.stringify(input.origin.slice(0, 100))} is not allowed`);
+    const quoted = JSON.stringify(input.origin.slice(0, 100));
+    warnMisconfigured(ctx, `origin ${quoted}`, {
+      problem: 'forbidden-origin',
+      option: 'allowedOrigins',
+      message:
+        `refused to create a session for a page on ${quoted}: if that is your site, add it to the ` +
+        `"allowedOrigins" option (default: the "origin" option, ${JSON.stringify(options.origin)})`,
+    });
+    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${quoted} is not allowed`);
   }
   await ctx.limit('createSession', rateLimitKeyOf(input.ip), input.ip);
   const now = options.now();

@@ -45,6 +45,18 @@ export interface QrLoginEvents {
   'device-revoked': [{ deviceId: string; userId: string; by: 'host' | 'device'; at: number }];
   /** A host hook (`describeRequester`, `onLogin`) threw; the flow continued without it. */
   'hook-error': [{ hook: string; error: unknown }];
+  /**
+   * A setup mistake seen in a request, once per problem (and page origin) per instance; printed with
+   * `console.warn` when nobody listens. `option` names what to fix.
+   */
+  misconfigured: [
+    {
+      problem: 'forbidden-origin' | 'websocket-not-attached';
+      option: 'allowedOrigins' | 'attach';
+      message: string;
+      at: number;
+    },
+  ];
   /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
   'internal-error': [{ action: string; error: unknown }];
 }

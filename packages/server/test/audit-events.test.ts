@@ -40,6 +40,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'device-registered': true,
   'device-revoked': true,
   'hook-error': true,
+  misconfigured: true,
   'internal-error': true,
 };
 
@@ -294,9 +295,19 @@ describe('refusals', () => {
     expect((await tryUpgrade(x.t, 'https://example.com.evil.com')).status).toBe(403);
     expect((await tryUpgrade(x.t, undefined)).status).toBe(403);
     expect((await post(`${x.t.base}/sessions`, {}, { origin: 'null' })).status).toBe(403);
+    expect((await post(`${x.t.base}/sessions`, {}, { origin: 'null' })).status).toBe(403);
+    const misconfigured = {
+      problem: 'forbidden-origin',
+      option: 'allowedOrigins',
+      message: expect.stringContaining('add it to the "allowedOrigins" option'),
+      at: T0,
+    };
     expect(x.log).toEqual([
       ['refused', { action: 'ws upgrade', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
       ['refused', { action: 'ws upgrade', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
+      // Said once per page origin, not per request.
+      ['misconfigured', misconfigured],
+      ['refused', { action: 'POST sessions', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
       ['refused', { action: 'POST sessions', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
     ]);
   });

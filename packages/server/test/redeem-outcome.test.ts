@@ -5,46 +5,18 @@
  * taker, or a retry after the window must still be refused. The Redis twin, with a really frozen
  * Redis, is packages/redis/test/redis-redeem-outage.test.ts.
  */
-import { type LoginRequest, QrLoginError } from '@qrlogin/protocol';
+import type { LoginRequest } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REDEEM_RETRY_WINDOW_MS } from '../src/browser-actions.js';
-import { memoryStore, type QrLoginOptions, type SessionStore } from '../src/index.js';
+import type { QrLoginOptions } from '../src/index.js';
 import { createSession, newDevice, startServer, type TestServer } from './helpers.js';
+import { lateWriteStore } from './late-write-store.js';
 
 let t: TestServer | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-/**
- * The memory store, but the write that redeems lands and then reports a store failure, as a Redis
- * command that timed out on the client and ran on the server afterwards does.
- */
-function lateWriteStore(): SessionStore & { failRedeemWrites: number; failClaimWrites: number } {
-  const store = memoryStore();
-  const wrapper = {
-    failRedeemWrites: 0,
-    failClaimWrites: 0,
-    create: store.create,
-    get: store.get,
-    hit: store.hit,
-    close: store.close,
-    compareAndSet(next, expectedVersion, retainUntil) {
-      const wrote = store.compareAndSet(next, expectedVersion, retainUntil);
-      if (wrote && next.state === 'redeemed' && next.claimedAt === undefined && wrapper.failRedeemWrites > 0) {
-        wrapper.failRedeemWrites--;
-        throw new QrLoginError('STORE_UNAVAILABLE', 'the store timed out');
-      }
-      if (wrote && next.claimedAt !== undefined && wrapper.failClaimWrites > 0) {
-        wrapper.failClaimWrites--;
-        throw new QrLoginError('STORE_UNAVAILABLE', 'the store timed out');
-      }
-      return wrote;
-    },
-  } satisfies SessionStore & { failRedeemWrites: number; failClaimWrites: number };
-  return wrapper;
-}
 
 async function confirmedSession(options: Partial<QrLoginOptions>) {
   t = await startServer(options);

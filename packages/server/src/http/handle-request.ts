@@ -11,6 +11,7 @@ import {
   isSessionId,
   QR_PAYLOAD_VERSION,
   QrLoginError,
+  ROUTES,
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import { decideSession, scanSession } from '../app-actions.js';
@@ -19,6 +20,7 @@ import { type Context, settledSession } from '../context.js';
 import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js';
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
+import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
@@ -117,6 +119,7 @@ async function route(
 ): Promise<CoreResponse> {
   const [resource, id, verb, ...rest] = segments;
   if (rest.length > 0) throw new QrLoginError('NOT_FOUND', 'no such qrlogin route');
+  if (resource === 'ws' && id === undefined) warnWebSocketNotAttached(ctx);
 
   if (resource === 'sessions' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
@@ -197,4 +200,20 @@ async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: s
   const snapshot = currentSnapshot(ctx, record);
   if (after === undefined || snapshot.version > after) return snapshot;
   return waitForChange(ctx, record, after, request.signal);
+}
+
+/**
+ * The socket path reached the HTTP handler: no `upgrade` listener took it (node:http hands such
+ * requests to `request` listeners), or a proxy dropped the Upgrade header. Pages fall back to
+ * long-poll, so nothing else would ever say so.
+ */
+function warnWebSocketNotAttached(ctx: Context): void {
+  warnMisconfigured(ctx, 'websocket', {
+    problem: 'websocket-not-attached',
+    option: 'attach',
+    message:
+      `a WebSocket request for ${ctx.options.basePath}${ROUTES.socket} reached the HTTP handler: call ` +
+      'qr.attach(server) on your HTTP server (or qr.handleUpgrade in your own "upgrade" listener), and let ' +
+      'any proxy pass the Upgrade and Connection headers (Vite: ws: true). Pages long-poll until then.',
+  });
 }
