@@ -39,7 +39,11 @@ export interface QrLogin {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Redeems a confirmed session once. Call it from your own login route, then issue your own session. */
   redeem(input: { sessionId: string; browserSecret: string }): Promise<Redemption>;
-  /** Registers a device key for a user you have authenticated yourself. */
+  /**
+   * Registers a device key for a user you have authenticated yourself. Idempotent: the same key for
+   * the same user returns the device it already is; for another user it is `DEVICE_EXISTS`, and a
+   * revoked key is `DEVICE_REVOKED`.
+   */
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
   /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
   revokeDevice(deviceId: string): Promise<boolean>;
@@ -153,7 +157,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     },
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
     redeem: (input) => redeemSession(ctx, input),
-    registerDevice: (input) => registerDevice(ctx, input),
+    registerDevice: async (input) => (await registerDevice(ctx, input)).device,
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
     async inspect(sessionId) {
       if (!isSessionId(sessionId)) return null;
