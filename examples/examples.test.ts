@@ -178,13 +178,16 @@ async function loginThrough(site: string, options: LoginOptions = {}) {
   const baseUrl = `${site}/qrlogin`;
   const keys = generateDeviceKeys();
   const fetchOption = phoneFetch ? { fetch: phoneFetch } : {};
-  await expect(registerDevice({ baseUrl, keys, label: 'Test phone', ...fetchOption })).rejects.toMatchObject({
+  await expect(
+    registerDevice({ baseUrl, keys, label: 'Test phone', userId: 'alice', ...fetchOption }),
+  ).rejects.toMatchObject({
     code: 'UNAUTHENTICATED',
   });
   const { deviceId } = await registerDevice({
     baseUrl,
     keys,
     label: 'Test phone',
+    userId: 'alice',
     headers: { authorization: 'Bearer demo-app-token' },
     ...fetchOption,
   });

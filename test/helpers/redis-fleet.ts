@@ -240,7 +240,7 @@ export async function newPhone(instance: Instance, userId: string): Promise<Phon
       publicKey,
       label: `${userId}'s phone`,
       timestamp,
-      signature: signed(privateKey, { action: 'register', publicKey, timestamp }),
+      signature: signed(privateKey, { action: 'register', publicKey, userId, timestamp }),
     },
     headers: { 'x-test-user': userId, 'x-forwarded-for': ip },
   });

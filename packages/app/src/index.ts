@@ -14,7 +14,7 @@
  * const baseUrl = 'https://example.com/qrlogin';
  * const keyStore = expoSecureStoreKeyStore(SecureStore);
  * const { keys } = await loadOrCreateDeviceKeys(keyStore);
- * const { deviceId } = await registerDevice({ baseUrl, keys, label: 'My phone', headers: authHeaders });
+ * const { deviceId } = await registerDevice({ baseUrl, keys, label: 'My phone', userId, headers: authHeaders });
  * const app = createQrLoginApp({ baseUrl, deviceId, keyStore });
  * const request = await app.scan(qrText);
  * await request.confirm();

@@ -75,7 +75,7 @@ export async function loadDeviceKeys(keyStore: KeyStore): Promise<DeviceKeys | n
  *
  * @example
  * const { keys, created } = await loadOrCreateDeviceKeys(keyStore);
- * if (created) await registerDevice({ baseUrl, keys, label: 'My phone', headers: authHeaders });
+ * if (created) await registerDevice({ baseUrl, keys, label: 'My phone', userId, headers: authHeaders });
  */
 export async function loadOrCreateDeviceKeys(
   keyStore: KeyStore,

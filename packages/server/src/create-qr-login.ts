@@ -43,7 +43,11 @@ export interface QrLogin {
    * the error is returned to the first retry within 30 s (`REDEEM_RETRY_WINDOW_MS`).
    */
   redeem(input: { sessionId: string; browserSecret: string }): Promise<Redemption>;
-  /** Registers a device key for a user you have authenticated yourself. */
+  /**
+   * Registers a device key for a user you have authenticated yourself. Idempotent: the same key for
+   * the same user returns the device it already is; for another user it is `DEVICE_EXISTS`, and a
+   * revoked key is `DEVICE_REVOKED`.
+   */
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
   /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
   revokeDevice(deviceId: string): Promise<boolean>;
@@ -149,7 +153,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     },
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
     redeem: (input) => redeemSession(ctx, input),
-    registerDevice: (input) => registerDevice(ctx, input),
+    registerDevice: async (input) => (await registerDevice(ctx, input)).device,
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
     async inspect(sessionId) {
       if (!isSessionId(sessionId)) return null;

@@ -424,7 +424,13 @@ describe('floods past each rate limit (concurrent)', () => {
     const results = await flood(12, () => {
       const { publicKey, privateKey } = newKeyPair();
       const timestamp = Date.now();
-      const signature = signWith(privateKey, { action: 'register', audience: server.origin, publicKey, timestamp });
+      const signature = signWith(privateKey, {
+        action: 'register',
+        audience: server.origin,
+        publicKey,
+        userId: 'dave',
+        timestamp,
+      });
       return post(`${server.base}/devices`, { publicKey, label: 'flood', timestamp, signature });
     });
     expect(tally(results)).toEqual({ 201: 3, 429: 9 });
@@ -715,7 +721,13 @@ describe('1,000 hostile sockets', () => {
         publicKey,
         label: 'honest phone',
         timestamp,
-        signature: signWith(privateKey, { action: 'register', audience: origin, publicKey, timestamp }),
+        signature: signWith(privateKey, {
+          action: 'register',
+          audience: origin,
+          publicKey,
+          userId: 'alice',
+          timestamp,
+        }),
       },
       { authorization: 'Bearer honest' },
     );

@@ -174,6 +174,7 @@ describe('a full login', () => {
       action: 'register',
       audience: x.t.origin,
       publicKey,
+      userId: 'alice',
       timestamp: T0,
     });
     x.secrets.add(registration);
@@ -364,7 +365,13 @@ describe('refusals', () => {
     expect((await decide(x, phone, ra, 'confirm')).status).toBe(200);
     expect((await decide(x, phone, rb, 'confirm')).status).toBe(429);
     const registrations = [newKeyPair(), newKeyPair()].map(({ publicKey, privateKey }) => {
-      const signature = signWith(privateKey, { action: 'register', audience: x.t.origin, publicKey, timestamp: T0 });
+      const signature = signWith(privateKey, {
+        action: 'register',
+        audience: x.t.origin,
+        publicKey,
+        userId: 'erin',
+        timestamp: T0,
+      });
       x.secrets.add(signature);
       return { publicKey, label: 'p', timestamp: T0, signature };
     });

@@ -157,8 +157,9 @@ async function route(
     if (!user || typeof user.userId !== 'string' || user.userId === '') {
       throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site before registering a device');
     }
-    const device = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
-    return json(201, { deviceId: device.id });
+    const { device, created } = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
+    // 200 for a key this user had already registered: the answer a lost response would have had.
+    return json(created ? 201 : 200, { deviceId: device.id });
   }
 
   if (resource === 'devices' && id !== undefined && verb === 'revoke') {
