@@ -1,5 +1,6 @@
 // pnpm hooks. Only `beforePacking`: what `pnpm pack` / `pnpm publish` put in a published
-// package.json. Checked on the packed tarballs by scripts/check-packages.mjs.
+// package.json. Checked on the packed tarballs by scripts/check-packages.mjs. pnpm-lock.yaml records
+// this file's checksum: after editing it, run `pnpm install` (else --frozen-lockfile fails in CI).
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
