@@ -4,9 +4,10 @@
 // workspace (test/consumers/ copied to a temp dir). There the consumer's own TypeScript compiles
 // against them with skipLibCheck off under moduleResolution node16, nodenext and bundler (ESM, and a
 // CommonJS .cts backend that requires the ESM-only server), Vite builds a page with
-// @qrlogin/browser, and one complete login runs through the installed server and app.
+// @qrlogin/browser and serves it with /qrlogin proxied to the server, and one complete login runs
+// through the installed server and app.
 // Needs `pnpm build` first. Exits non-zero on the first failing step; keeps the temp dir then.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -18,20 +19,29 @@ const tarballs = join(work, 'tarballs');
 const project = join(work, 'project');
 mkdirSync(tarballs);
 
-const step = (title, cmd, args, cwd) => {
-  const at = performance.now();
-  const result = spawnSync(cmd, args, {
-    cwd,
-    stdio: 'inherit',
-    env: { ...process.env, npm_config_update_notifier: 'false' },
+/** Runs one step, its output shown once it ends; exits on failure, keeping the project to look at. */
+const step = (title, cmd, args, cwd) =>
+  new Promise((resolveStep) => {
+    const at = performance.now();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.on('close', (code) => {
+      const seconds = ((performance.now() - at) / 1000).toFixed(1);
+      process.stdout.write(output);
+      if (code !== 0) {
+        console.error(`FAIL ${title} (${seconds} s); the consumer project is kept in ${project}`);
+        process.exit(1);
+      }
+      console.log(`ok   ${title} (${seconds} s)`);
+      resolveStep();
+    });
   });
-  const seconds = ((performance.now() - at) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    console.error(`FAIL ${title} (${seconds} s); the consumer project is kept in ${project}`);
-    process.exit(1);
-  }
-  console.log(`ok   ${title} (${seconds} s)`);
-};
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 /** The version the workspace itself installed, so the consumer compiles with the same tools. */
 const installed = (name) => readJson(join(root, 'node_modules', name, 'package.json')).version;
@@ -88,29 +98,34 @@ writeFileSync(
   )}\n`,
 );
 
-step(
+await step(
   'npm install (the tarballs, from the local npm cache where it can)',
   'npm',
   ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'],
   project,
 );
 const tsc = join(project, 'node_modules/typescript/bin/tsc');
-step('tsc: moduleResolution node16 (ESM)', process.execPath, [tsc, '-p', 'tsconfig.node16.json'], project);
-step('tsc: moduleResolution bundler', process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], project);
-step(
-  'tsc: moduleResolution nodenext (ESM + CommonJS .cts)',
-  process.execPath,
-  [tsc, '-p', 'tsconfig.nodenext.json'],
-  project,
-);
-step('node: a CommonJS backend require()s @qrlogin/server', process.execPath, ['out/cjs/backend.cjs'], project);
-step('node: one complete login through the installed packages', process.execPath, ['out/src/login.js'], project);
-step(
-  'vite build: a page with @qrlogin/browser',
-  process.execPath,
-  [join(project, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'],
-  project,
-);
+const vite = join(project, 'node_modules/vite/bin/vite.js');
+// Independent of each other: run side by side.
+await Promise.all([
+  step('tsc: moduleResolution node16 (ESM)', process.execPath, [tsc, '-p', 'tsconfig.node16.json'], project),
+  step('tsc: moduleResolution bundler', process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], project),
+  step(
+    'tsc: moduleResolution nodenext (ESM + CommonJS .cts)',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.nodenext.json'],
+    project,
+  ),
+  step(
+    'vite build: a page with @qrlogin/browser',
+    process.execPath,
+    [vite, 'build', 'web', '--logLevel', 'warn'],
+    project,
+  ),
+]);
+await step('node: a CommonJS backend require()s @qrlogin/server', process.execPath, ['out/cjs/backend.cjs'], project);
+await step('node: one complete login through the installed packages', process.execPath, ['out/src/login.js'], project);
+await step('vite dev server: /qrlogin proxied with ws: true', process.execPath, ['dev/vite-proxy.mjs'], project);
 const built = readdirSync(join(project, 'web/dist/assets')).filter((file) => file.endsWith('.js'));
 const bundle = built.map((file) => readFileSync(join(project, 'web/dist/assets', file), 'utf8')).join('\n');
 if (!bundle.includes('qr-login')) {
