@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createQrLoginApp } from './create-qr-login-app.js';
 import { deviceKeysFromSeed } from './device-keys.js';
-import { memoryKeyStore } from './key-store.js';
+import { type KeyStore, memoryKeyStore } from './key-store.js';
 import type { FetchInitLike, FetchLike } from './platform.js';
 
 const BASE = 'https://example.com/qrlogin';
@@ -230,6 +230,71 @@ describe('scan and decisions (fetch double)', () => {
       { action: 'reject', sessionId: SID },
     ]);
     expect(sent).toHaveLength(1);
+  });
+
+  it('reads and derives the key once per login request: scan and confirm share it', async () => {
+    let reads = 0;
+    const store = memoryKeyStore(keys.seed);
+    const counting: KeyStore = {
+      ...store,
+      getSeed: () => {
+        reads++;
+        return store.getSeed();
+      },
+    };
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch });
+    const request = await app.scan(QR);
+    expect(await request.confirm()).toEqual(decision);
+    expect(reads).toBe(1);
+  });
+
+  it('is over once answered: a second answer is refused locally, with no request', async () => {
+    const decision = { sessionId: SID, state: 'rejected', version: 3 };
+    const { fetch, sent } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch });
+    const request = await app.scan(QR);
+    await request.reject();
+    expect(await codeOf(request.confirm())).toBe('INVALID_STATE');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('stays open after a network error, so the same answer can be sent again', async () => {
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch: scriptedFetch, sent } = scripted(
+      { status: 200, body: loginRequestBody() },
+      { status: 200, body: decision },
+    );
+    let failNext = false;
+    const fetch: FetchLike = (url, init) => {
+      if (!failNext) return scriptedFetch(url, init);
+      failNext = false;
+      return Promise.reject(new TypeError('Network request failed'));
+    };
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch });
+    const request = await app.scan(QR);
+    failNext = true;
+    expect(await codeOf(request.confirm())).toBe('NETWORK_ERROR');
+    expect(await request.confirm()).toEqual(decision);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('is over once expired on the device clock, or disposed: later answers send nothing', async () => {
+    let clock = 1_000;
+    const { fetch, sent } = scripted(
+      { status: 200, body: loginRequestBody() },
+      { status: 200, body: loginRequestBody() },
+    );
+    const options = { baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch, now: () => clock };
+    const app = createQrLoginApp(options);
+    const expiring = await app.scan(QR);
+    clock += 60_000; // expiresAt - serverTime
+    expect(await codeOf(expiring.confirm())).toBe('SESSION_EXPIRED');
+    const disposed = await app.scan(QR);
+    disposed.dispose();
+    expect(await codeOf(disposed.confirm())).toBe('INVALID_STATE');
+    expect(sent).toHaveLength(2);
   });
 
   it('fails with DEVICE_NOT_FOUND when the key store is empty, before any request', async () => {

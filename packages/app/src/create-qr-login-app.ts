@@ -11,7 +11,8 @@ import {
   ROUTES,
   type ScanBody,
 } from '@qrlogin/protocol';
-import { type BeforeSign, createSigner, type KeySource } from './create-signer.js';
+import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
+import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { KeyStore } from './key-store.js';
 import { createLoginRequest, type LoginRequest } from './login-request.js';
@@ -31,8 +32,9 @@ export interface QrLoginAppOptions {
   /** The device key pair, held in memory. */
   keys?: DeviceKeys;
   /**
-   * Where the device seed is stored; read for every signature, so the key is in memory only while
-   * signing. Preferred over `keys` in apps.
+   * Where the device seed is stored. Read once per login request (at scan, with no prompt: see
+   * {@link KeyStore.getSeed}); the key derived from it signs the scan and the decision and is wiped
+   * once the request is answered or expires. Preferred over `keys` in apps.
    */
   keyStore?: KeyStore;
   /** @default `globalThis.fetch`, looked up at call time */
@@ -99,7 +101,6 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('now must be a function returning ms since the epoch');
   const source: KeySource = keys ? { keys } : { keyStore: keyStore as KeyStore };
-  const sign = createSigner(source, beforeSign);
 
   const parse = (qrText: string): QrPayload => {
     const payload = parseQrPayload(qrText);
@@ -117,17 +118,34 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     parse,
     async scan(qrText: string): Promise<LoginRequest> {
       const { sessionId } = parse(qrText);
-      const timestamp = Math.floor(now());
-      const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
-      const body: ScanBody = { deviceId, timestamp, signature };
-      const answer = await postJson(href + ROUTES.scan(sessionId), body, { fetch });
-      return createLoginRequest(answer, sessionId, { href, audience: origin, deviceId, sign, fetch, now });
+      // One derivation per login request: the scan and the decision share this key pair.
+      const borrowed = await borrowDeviceKeys(source);
+      try {
+        const sign = createSigner(borrowed, beforeSign);
+        const timestamp = Math.floor(now());
+        const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
+        const body: ScanBody = { deviceId, timestamp, signature };
+        const answer = await postJson(href + ROUTES.scan(sessionId), body, { fetch });
+        const context = { href, audience: origin, deviceId, sign, fetch, now, release: borrowed.release };
+        return createLoginRequest(answer, sessionId, context);
+      } catch (error) {
+        borrowed.release();
+        throw error;
+      }
     },
     async revoke(): Promise<void> {
-      const timestamp = Math.floor(now());
-      const signature = await sign({ action: 'revoke', audience: origin, deviceId, timestamp });
-      const body: RevokeDeviceBody = { timestamp, signature };
-      await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+      const borrowed = await borrowDeviceKeys(source);
+      try {
+        const timestamp = Math.floor(now());
+        const signature = await createSigner(
+          borrowed,
+          beforeSign,
+        )({ action: 'revoke', audience: origin, deviceId, timestamp });
+        const body: RevokeDeviceBody = { timestamp, signature };
+        await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+      } finally {
+        borrowed.release();
+      }
       if (keyStore) await keyStore.deleteSeed();
     },
   });
