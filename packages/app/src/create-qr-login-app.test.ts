@@ -297,6 +297,40 @@ describe('scan and decisions (fetch double)', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('serialises a request for navigation and restores it: the open one as is, a closed one anew', async () => {
+    let reads = 0;
+    const store = memoryKeyStore(keys.seed);
+    const counting: KeyStore = {
+      ...store,
+      getSeed: () => {
+        reads++;
+        return store.getSeed();
+      },
+    };
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch, sent } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch, now: () => 1_000 });
+    const request = await app.scan(QR);
+    const params = JSON.parse(JSON.stringify(request)) as ReturnType<typeof request.toJSON>;
+    expect(params).toEqual({ ...loginRequestBody(), localExpiresAt: 61_000 });
+    expect(await app.restore(params)).toBe(request);
+    request.dispose();
+    const restored = await app.restore(params);
+    expect(restored).not.toBe(request);
+    expect(restored.localExpiresAt).toBe(61_000);
+    expect(await restored.confirm()).toEqual(decision);
+    expect(JSON.parse(sent[1]?.init.body ?? '')).toMatchObject({ deviceId: DEVICE });
+    expect(reads).toBe(2);
+  });
+
+  it('refuses to restore anything but a request of its own server, with INVALID_REQUEST', async () => {
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed) });
+    const data = { ...loginRequestBody(), localExpiresAt: 5 };
+    for (const bad of [null, {}, { ...data, localExpiresAt: 'soon' }, { ...data, origin: 'https://evil.example' }]) {
+      expect(await codeOf(app.restore(bad as typeof data))).toBe('INVALID_REQUEST');
+    }
+  });
+
   it('fails with DEVICE_NOT_FOUND when the key store is empty, before any request', async () => {
     const { fetch, sent } = scripted();
     const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(), fetch });

@@ -4,6 +4,7 @@
  */
 import {
   isDeviceId,
+  isSessionId,
   parseQrPayload,
   QrLoginError,
   type QrPayload,
@@ -15,7 +16,7 @@ import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { KeyStore } from './key-store.js';
-import { createLoginRequest, type LoginRequest } from './login-request.js';
+import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 import { resolveBaseUrl } from './resolve-base-url.js';
@@ -67,6 +68,13 @@ export interface QrLoginApp {
    */
   scan(qrText: string): Promise<LoginRequest>;
   /**
+   * Turns {@link LoginRequestData} (`request.toJSON()`, e.g. from navigation params) back into a
+   * working request. While the scanned request is still open in this app it is that same request
+   * (its key is not derived again); otherwise the key is read and derived anew. Throws
+   * `INVALID_REQUEST` for data that is not a login request of this app's server.
+   */
+  restore(data: LoginRequestData): Promise<LoginRequest>;
+  /**
    * Revokes this device on the server (signed by its own key); it can do nothing afterwards. With
    * a `keyStore`, the seed is then deleted from it too, since the key is useless from now on.
    */
@@ -101,6 +109,33 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('now must be a function returning ms since the epoch');
   const source: KeySource = keys ? { keys } : { keyStore: keyStore as KeyStore };
+  // Open requests by session, so a restored request is the live one and shares its key.
+  const open = new Map<string, LoginRequest>();
+
+  const openRequest = async (
+    sessionId: string,
+    prove: (sign: ReturnType<typeof createSigner>) => Promise<unknown>,
+    restoredExpiresAt?: number,
+  ): Promise<LoginRequest> => {
+    // One derivation per login request: the scan and the decision share this key pair.
+    const borrowed = await borrowDeviceKeys(source);
+    try {
+      const sign = createSigner(borrowed, beforeSign);
+      const answer = await prove(sign);
+      const release = () => {
+        open.delete(sessionId);
+        borrowed.release();
+      };
+      const context = { href, audience: origin, deviceId, sign, fetch, now, release };
+      const request = createLoginRequest(answer, sessionId, context, restoredExpiresAt);
+      open.get(sessionId)?.dispose();
+      open.set(sessionId, request);
+      return request;
+    } catch (error) {
+      borrowed.release();
+      throw error;
+    }
+  };
 
   const parse = (qrText: string): QrPayload => {
     const payload = parseQrPayload(qrText);
@@ -118,20 +153,25 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     parse,
     async scan(qrText: string): Promise<LoginRequest> {
       const { sessionId } = parse(qrText);
-      // One derivation per login request: the scan and the decision share this key pair.
-      const borrowed = await borrowDeviceKeys(source);
-      try {
-        const sign = createSigner(borrowed, beforeSign);
+      return openRequest(sessionId, async (sign) => {
         const timestamp = Math.floor(now());
         const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
         const body: ScanBody = { deviceId, timestamp, signature };
-        const answer = await postJson(href + ROUTES.scan(sessionId), body, { fetch });
-        const context = { href, audience: origin, deviceId, sign, fetch, now, release: borrowed.release };
-        return createLoginRequest(answer, sessionId, context);
-      } catch (error) {
-        borrowed.release();
-        throw error;
+        return postJson(href + ROUTES.scan(sessionId), body, { fetch });
+      });
+    },
+    async restore(data: LoginRequestData): Promise<LoginRequest> {
+      const sessionId = (data as Partial<LoginRequestData> | null)?.sessionId;
+      const localExpiresAt = (data as Partial<LoginRequestData> | null)?.localExpiresAt;
+      if (!isSessionId(sessionId) || typeof localExpiresAt !== 'number' || !Number.isFinite(localExpiresAt)) {
+        throw new QrLoginError('INVALID_REQUEST', 'restore() takes what request.toJSON() returned');
       }
+      const live = open.get(sessionId);
+      if (live) return live;
+      return openRequest(sessionId, async () => data, localExpiresAt).catch((error: unknown) => {
+        if (!(error instanceof QrLoginError) || error.code !== 'INTERNAL_ERROR') throw error;
+        throw new QrLoginError('INVALID_REQUEST', `restore() takes what request.toJSON() returned (${error.message})`);
+      });
     },
     async revoke(): Promise<void> {
       const borrowed = await borrowDeviceKeys(source);

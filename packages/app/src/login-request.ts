@@ -53,7 +53,15 @@ export interface LoginRequest extends Readonly<LoginRequestBody> {
    * `INVALID_STATE`. An unanswered session simply expires on the server.
    */
   dispose(): void;
+  /** The request as plain {@link LoginRequestData} (also what `JSON.stringify(request)` gives). */
+  toJSON(): LoginRequestData;
 }
+
+/**
+ * A login request as plain data (what `toJSON()` returns): safe to put in navigation params or
+ * state, and turned back into a working request by {@link QrLoginApp.restore}. Holds no key.
+ */
+export type LoginRequestData = LoginRequestBody & { readonly localExpiresAt: number };
 
 /** What a login request needs from the app that scanned it. */
 export interface LoginRequestContext {
@@ -120,19 +128,25 @@ function checkDecision(answer: unknown, sessionId: string): DecisionResponse {
 }
 
 /**
- * Builds the {@link LoginRequest} for a scan response (used by {@link createQrLoginApp}; not part of
- * the package's public surface).
+ * Builds the {@link LoginRequest} for a scan response, or for restored {@link LoginRequestData} with
+ * its `restoredExpiresAt` (used by {@link createQrLoginApp}; not part of the package's public
+ * surface).
  *
  * @example
  * const request = createLoginRequest(await postJson(scanUrl, body), sessionId, context);
  */
-export function createLoginRequest(answer: unknown, sessionId: string, context: LoginRequestContext): LoginRequest {
+export function createLoginRequest(
+  answer: unknown,
+  sessionId: string,
+  context: LoginRequestContext,
+  restoredExpiresAt?: number,
+): LoginRequest {
   const body = checkBody(answer, sessionId, context.audience);
   const receivedAt = context.now();
   // One decision at a time: a double tap must not send confirm twice, or confirm and reject at once.
   let inFlight = false;
   let over: 'answered' | 'expired' | 'disposed' | undefined;
-  const localExpiresAt = receivedAt + (body.expiresAt - body.serverTime);
+  const localExpiresAt = restoredExpiresAt ?? receivedAt + (body.expiresAt - body.serverTime);
   const finish = (why: NonNullable<typeof over>) => {
     if (over) return;
     over = why;
@@ -198,6 +212,9 @@ export function createLoginRequest(answer: unknown, sessionId: string, context: 
     },
     dispose() {
       finish('disposed');
+    },
+    toJSON(): LoginRequestData {
+      return { ...body, localExpiresAt };
     },
   });
 }
