@@ -40,6 +40,20 @@ function scripted(...answers: { status: number; body: unknown }[]) {
   return { fetch, sent };
 }
 
+/** The device's key store, counting its reads (each read is one key derivation). */
+function countingStore(): KeyStore & { reads: number } {
+  const store = memoryKeyStore(keys.seed);
+  const counting = {
+    ...store,
+    reads: 0,
+    getSeed: () => {
+      counting.reads++;
+      return store.getSeed();
+    },
+  };
+  return counting;
+}
+
 async function codeOf(promise: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
     await (typeof promise === 'function' ? promise() : promise);
@@ -233,21 +247,13 @@ describe('scan and decisions (fetch double)', () => {
   });
 
   it('reads and derives the key once per login request: scan and confirm share it', async () => {
-    let reads = 0;
-    const store = memoryKeyStore(keys.seed);
-    const counting: KeyStore = {
-      ...store,
-      getSeed: () => {
-        reads++;
-        return store.getSeed();
-      },
-    };
+    const counting = countingStore();
     const decision = { sessionId: SID, state: 'confirmed', version: 3 };
     const { fetch } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
     const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch });
     const request = await app.scan(QR);
     expect(await request.confirm()).toEqual(decision);
-    expect(reads).toBe(1);
+    expect(counting.reads).toBe(1);
   });
 
   it('is over once answered: a second answer is refused locally, with no request', async () => {
@@ -298,15 +304,7 @@ describe('scan and decisions (fetch double)', () => {
   });
 
   it('serialises a request for navigation and restores it: the open one as is, a closed one anew', async () => {
-    let reads = 0;
-    const store = memoryKeyStore(keys.seed);
-    const counting: KeyStore = {
-      ...store,
-      getSeed: () => {
-        reads++;
-        return store.getSeed();
-      },
-    };
+    const counting = countingStore();
     const decision = { sessionId: SID, state: 'confirmed', version: 3 };
     const { fetch, sent } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
     const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch, now: () => 1_000 });
@@ -320,7 +318,7 @@ describe('scan and decisions (fetch double)', () => {
     expect(restored.localExpiresAt).toBe(61_000);
     expect(await restored.confirm()).toEqual(decision);
     expect(JSON.parse(sent[1]?.init.body ?? '')).toMatchObject({ deviceId: DEVICE });
-    expect(reads).toBe(2);
+    expect(counting.reads).toBe(2);
   });
 
   it('refuses to restore anything but a request of its own server, with INVALID_REQUEST', async () => {
