@@ -28,7 +28,8 @@ const ENTRIES: Entry[] = [
     budget: 15_000,
   },
   { label: 'whole @qrlogin/browser', pkg: 'browser', code: `export * from './src/index.ts';` },
-  { label: 'app (@qrlogin/app, all exports)', pkg: 'app', code: `export * from './src/index.ts';`, budget: 14_000 },
+  // packages/app/.size-limit.json's budget: 18 kB since the fast tweetnacl build (scenario 8).
+  { label: 'app (@qrlogin/app, all exports)', pkg: 'app', code: `export * from './src/index.ts';`, budget: 18_000 },
 ];
 
 /**

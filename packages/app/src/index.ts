@@ -60,7 +60,7 @@ export {
   loadOrCreateDeviceKeys,
   memoryKeyStore,
 } from './key-store.js';
-export type { LoginRequest } from './login-request.js';
+export type { LoginRequest, LoginRequestData } from './login-request.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';
 export { signFields } from './sign-fields.js';

@@ -51,7 +51,7 @@ describe('package shape', () => {
     }
     const dist = readFileSync(join(PACKAGE_DIR, 'dist/index.js'), 'utf8');
     const imports = [...dist.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    expect(new Set(imports)).toEqual(new Set(['tweetnacl/nacl.js']));
+    expect(new Set(imports)).toEqual(new Set(['tweetnacl']));
   });
 });
 
@@ -71,7 +71,7 @@ describe('bundling the build', () => {
     expect(result.warnings).toEqual([]);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('packages/app/dist/index.js'); // the react-native condition picked the build
-    expect(inputs.some((path) => path.includes('tweetnacl/nacl.js'))).toBe(true);
+    expect(inputs.some((path) => path.includes('tweetnacl/nacl-fast.js'))).toBe(true);
     expect(inputs.filter((path) => path.startsWith('node:') || /(^|\/)src\//.test(path))).toEqual([]);
   });
 
@@ -82,7 +82,7 @@ describe('bundling the build', () => {
       expect(result.size, result.name).toBeGreaterThan(5_000); // a real measurement, not an empty bundle
       expect(result.size, result.name).toBeLessThanOrEqual(result.limit);
     }
-    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(14_000);
+    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(18_000); // raised from 14 kB for nacl-fast (bench scenario 8)
   });
 
   const unavailable = hermesUnavailableReason();

@@ -17,7 +17,7 @@ import {
   signFields,
 } from '@qrlogin/app';
 import { SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
-import nacl from 'tweetnacl/nacl.js';
+import nacl from 'tweetnacl';
 
 declare const print: (text: string) => void;
 
