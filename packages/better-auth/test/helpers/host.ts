@@ -7,12 +7,11 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { QrLogin } from '@qrlogin/server';
 import { type BetterAuthOptions, betterAuth } from 'better-auth';
 import { toNodeHandler } from 'better-auth/node';
 import { bearer } from 'better-auth/plugins';
-import { build } from 'esbuild';
+import { buildIife } from '../../../browser/test/helpers/host-page.js';
 import { attachQrLogin, type QrLoginPluginOptions, qrLogin } from '../../src/index.js';
 import { migrate } from './databases.js';
 
@@ -45,17 +44,7 @@ let pageScript: Promise<string> | undefined;
 
 /** `@qrlogin/browser`'s `<script>` build, bundled from source once per test file. */
 function browserScript(): Promise<string> {
-  pageScript ??= build({
-    entryPoints: [fileURLToPath(new URL('../../../browser/src/iife.ts', import.meta.url))],
-    bundle: true,
-    format: 'iife',
-    globalName: 'QrLogin',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['@qrlogin/source', 'browser'],
-    write: false,
-    logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]?.text ?? '');
+  pageScript ??= buildIife();
   return pageScript;
 }
 
