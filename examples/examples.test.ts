@@ -320,6 +320,7 @@ const FRAMEWORKS: Record<string, (port: number) => Promise<Running>> = {
   fastify: async (port) => (await import('./fastify/src/server.js')).start(port),
   hono: async (port) => (await import('./hono/src/server.js')).start(port),
   'express-passport': async (port) => (await import('./express-passport/src/server.js')).start(port),
+  nestjs: async (port) => (await import('./nestjs/src/server.js')).start(port),
   'nextjs (custom server)': startNextCustomServer,
 };
 /** The host's session cookie where it is not the examples' own `sid` (express-session signs its id). */
