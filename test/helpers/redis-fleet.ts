@@ -92,6 +92,9 @@ export async function startInstance(name: string, env: Record<string, string>): 
   };
 }
 
+/** Where a test actor sends its requests: an {@link Instance}, or an in-process server's URLs. */
+export type Endpoint = Pick<Instance, 'base' | 'url'>;
+
 /** A fresh client IP from the benchmarking range 198.18.0.0/15. */
 export function randomIp(): string {
   return `198.${18 + randomInt(2)}.${randomInt(256)}.${1 + randomInt(254)}`;
@@ -126,7 +129,7 @@ export interface BrowserSession extends CreateSessionResponse {
  * @example
  * const session = await createSession(a);
  */
-export async function createSession(instance: Instance, ip = randomIp()): Promise<BrowserSession> {
+export async function createSession(instance: Endpoint, ip = randomIp()): Promise<BrowserSession> {
   const res = await call(`${instance.base}/sessions`, {
     body: {},
     headers: { origin: ORIGIN, 'x-forwarded-for': ip },
@@ -136,7 +139,7 @@ export async function createSession(instance: Instance, ip = randomIp()): Promis
 }
 
 /** `GET /sessions/:id?after=N`, the long-poll. */
-export function poll(instance: Instance, session: BrowserSession, after?: number) {
+export function poll(instance: Endpoint, session: BrowserSession, after?: number) {
   const query = after === undefined ? '' : `?after=${after}`;
   return call(`${instance.base}/sessions/${session.sessionId}${query}`, {
     headers: { authorization: `Bearer ${session.browserSecret}`, 'x-forwarded-for': session.ip },
@@ -144,7 +147,7 @@ export function poll(instance: Instance, session: BrowserSession, after?: number
 }
 
 /** The host's own login route on `instance`, which calls `qr.redeem()`. */
-export function redeem(instance: Instance, session: BrowserSession) {
+export function redeem(instance: Endpoint, session: BrowserSession) {
   return call(`${instance.url}/login/qr`, {
     body: { sessionId: session.sessionId, browserSecret: session.browserSecret },
   });
@@ -169,7 +172,7 @@ export interface BrowserSocket {
  * const socket = await openSocket(a, session);
  * await socket.waitFor('pending');
  */
-export async function openSocket(instance: Instance, session: BrowserSession): Promise<BrowserSocket> {
+export async function openSocket(instance: Endpoint, session: BrowserSession): Promise<BrowserSocket> {
   const ws = new WebSocket(`${instance.base.replace(/^http/, 'ws')}/ws`, {
     origin: ORIGIN,
     headers: { 'x-forwarded-for': session.ip },
@@ -207,9 +210,9 @@ export interface Phone {
   userId: string;
   deviceId: string;
   ip: string;
-  scan(instance: Instance, sessionId: string): Promise<{ status: number; body: Body; code: string | undefined }>;
-  confirm(instance: Instance, request: LoginRequest): Promise<{ status: number; body: Body; code: string | undefined }>;
-  reject(instance: Instance, request: LoginRequest): Promise<{ status: number; body: Body; code: string | undefined }>;
+  scan(instance: Endpoint, sessionId: string): Promise<{ status: number; body: Body; code: string | undefined }>;
+  confirm(instance: Endpoint, request: LoginRequest): Promise<{ status: number; body: Body; code: string | undefined }>;
+  reject(instance: Endpoint, request: LoginRequest): Promise<{ status: number; body: Body; code: string | undefined }>;
 }
 
 function keyPair(): { publicKey: string; privateKey: KeyObject } {
@@ -231,7 +234,7 @@ function signed(privateKey: KeyObject, fields: Omit<SignedFields, 'audience'>): 
  * const phone = await newPhone(a, 'alice');
  * const request = (await phone.scan(b, session.sessionId)).body;
  */
-export async function newPhone(instance: Instance, userId: string): Promise<Phone> {
+export async function newPhone(instance: Endpoint, userId: string): Promise<Phone> {
   const { publicKey, privateKey } = keyPair();
   const ip = randomIp();
   const timestamp = Date.now();
@@ -246,7 +249,7 @@ export async function newPhone(instance: Instance, userId: string): Promise<Phon
   });
   if (res.status !== 201) throw Object.assign(new Error(`register failed: ${res.status} ${res.code}`), res);
   const deviceId = (res.body as { deviceId: string }).deviceId;
-  const decide = (action: 'confirm' | 'reject') => (on: Instance, request: LoginRequest) => {
+  const decide = (action: 'confirm' | 'reject') => (on: Endpoint, request: LoginRequest) => {
     const ts = Date.now();
     const signature = signed(privateKey, {
       action,

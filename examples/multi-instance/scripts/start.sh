@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts two qrlogin instances (ports 3001 and 3002) on one Redis. Uses $REDIS_URL when set;
-# otherwise runs a throwaway redis-server on port 6390 for as long as the instances run.
+# otherwise runs a throwaway redis-server on port 6390 for as long as the instances run: registered
+# devices (and login cookies) are gone when it stops. Point $REDIS_URL at a Redis with persistence
+# (appendonly yes) to keep them, as compose.yaml does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -26,7 +26,11 @@ const DOWN = new Set(['connecting', 'connect', 'reconnecting', 'disconnecting', 
  * @example
  * const json = await callRedis(client, 'read a session', () => client.hget(key, 'd'));
  */
-export async function callRedis<T>(client: RedisClient, action: string, run: () => Promise<T>): Promise<T> {
+export async function callRedis<T>(
+  client: { readonly status: string },
+  action: string,
+  run: () => Promise<T>,
+): Promise<T> {
   if (DOWN.has(client.status)) {
     throw new QrLoginError(
       'STORE_UNAVAILABLE',

@@ -4,7 +4,7 @@
  * Redis backends for `@qrlogin/server`: run any number of server instances behind any load
  * balancer, without sticky sessions. Sessions and rate-limit counters are TTL keys changed only by
  * atomic Lua compare-and-set scripts; snapshots travel between instances over pub/sub, one channel
- * per session; keys of one session share a hash tag, so Redis Cluster works. Built on `ioredis` 5.
+ * per session; keys of one session share a hash tag, so Redis Cluster works. Built on `ioredis` 5 or 6.
  *
  * @example
  * import { once } from 'node:events';

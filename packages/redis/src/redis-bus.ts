@@ -1,7 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import type { StatusSnapshot } from '@qrlogin/protocol';
 import type { EventBus, SnapshotListener } from '@qrlogin/server';
+import type { Cluster } from 'ioredis';
 import { callRedis, type RedisClient } from './client.js';
+import { ClusterSubscription } from './cluster-subscription.js';
 import { resolveKeyPrefix } from './key-prefix.js';
+
+/**
+ * How often the bus checks that it can still hear and that Redis still has its data: a `PING` on
+ * a Cluster subscriber connection, and the bus's own canary key. One command or two a second per
+ * instance; a loss is noticed within about a second plus the command timeout.
+ */
+const HEARTBEAT_MS = 1_000;
 
 /**
  * Options of {@link redisBus}.
@@ -14,7 +24,9 @@ export interface RedisBusOptions {
   publisher: RedisClient;
   /**
    * A client dedicated to subscribing (a connection in subscriber mode can run nothing else), e.g.
-   * `publisher.duplicate()`. Keep ioredis's default `autoResubscribe: true`.
+   * `publisher.duplicate()`. Keep ioredis's default `autoResubscribe: true`. With a `Cluster`, the
+   * bus subscribes on a connection of its own to one node of it (see the Redis Cluster section of
+   * docs/scaling.md); the Cluster only lends its node list and options.
    */
   subscriber: RedisClient;
   /**
@@ -40,6 +52,8 @@ export interface RedisBusOptions {
 export function sessionChannel(prefix: string, sessionId: string): string {
   return `${prefix}bus:{${sessionId}}`;
 }
+
+const PUBLISH_SCRIPT = "return redis.call('PUBLISH', KEYS[1], ARGV[1])";
 
 interface Channel {
   sessionId: string;
@@ -70,7 +84,13 @@ function isSnapshotOf(value: unknown, sessionId: string): value is StatusSnapsho
  * **Losses are repaired, not prevented.** Pub/sub drops what is published while the subscriber is
  * disconnected. When the subscriber comes back, the bus re-subscribes every watched channel, waits
  * for Redis to confirm, and only then fires the `onResync` listeners, so the server's re-read of
- * each snapshot cannot miss a change published in between.
+ * each snapshot cannot miss a change published in between. On Redis Cluster the subscriber moves
+ * to another node when its node fails or stops answering a heartbeat `PING`, and resyncs the same
+ * way. Once a second the bus also refreshes a canary key of its own
+ * (`{prefix}bus:alive:{<random id>}`, expiring after a few seconds): when it is found missing,
+ * Redis lost its data (a restart without persistence, a FLUSHALL, a failover to a replica that
+ * lagged behind) and the bus resyncs, so pages of sessions that are gone learn it at once. On a
+ * Cluster the canary watches the one shard it lives on.
  *
  * `subscribe` resolves once Redis confirmed the subscription (so nothing published after it is
  * missed) and rejects with `QrLoginError('STORE_UNAVAILABLE')` when Redis is unreachable, as
@@ -98,6 +118,9 @@ export function redisBus(options: RedisBusOptions): EventBus {
     );
   }
   const prefix = resolveKeyPrefix(options.keyPrefix, 'redisBus: option "keyPrefix"');
+  const cluster = subscriber.isCluster ? new ClusterSubscription(subscriber as Cluster) : null;
+  const link = cluster ?? (subscriber as Exclude<RedisClient, Cluster>);
+  const canary = `${prefix}bus:alive:{${randomBytes(9).toString('base64url')}}`;
   const onError = options.onError ?? ((error: unknown) => console.error('[qrlogin/redis] bus:', error));
   const channels = new Map<string, Channel>();
   const resyncListeners = new Set<() => void>();
@@ -106,6 +129,8 @@ export function redisBus(options: RedisBusOptions): EventBus {
   const orphans = new Set<string>();
   let closed = false;
   let lostConnection = false;
+  let canarySeen = false;
+  let probing = false;
 
   const onMessage = (channelName: string, message: string) => {
     const channel = channels.get(channelName);
@@ -143,8 +168,8 @@ export function redisBus(options: RedisBusOptions): EventBus {
     const stale = [...orphans].filter((name) => !channels.has(name));
     orphans.clear();
     try {
-      if (names.length > 0) await subscriber.subscribe(...names);
-      if (stale.length > 0) await subscriber.unsubscribe(...stale);
+      if (names.length > 0) await link.subscribe(...names);
+      if (stale.length > 0) await link.unsubscribe(...stale);
     } catch (err) {
       for (const name of stale) orphans.add(name);
       // The connection dropped again; the next `ready` retries.
@@ -152,6 +177,12 @@ export function redisBus(options: RedisBusOptions): EventBus {
       onError(err);
       return;
     }
+    // This resync covers whatever the canary could report until now.
+    canarySeen = false;
+    resync();
+  };
+
+  const resync = () => {
     for (const listener of [...resyncListeners]) {
       try {
         listener();
@@ -161,15 +192,38 @@ export function redisBus(options: RedisBusOptions): EventBus {
     }
   };
 
-  subscriber.on('message', onMessage);
-  subscriber.on('close', onClose);
-  subscriber.on('ready', onReady);
+  const probe = async () => {
+    if (probing || closed) return;
+    probing = true;
+    try {
+      if (cluster && cluster.status === 'ready') await cluster.ping().catch(() => cluster.abandon());
+      // SET … GET answers the previous value: none, after we set it before, means Redis lost it.
+      const previous = await publisher.set(canary, '1', 'PX', HEARTBEAT_MS * 5, 'GET').catch(() => undefined);
+      // While the subscriber is away, its own resync (on `ready`) comes anyway, after re-subscribing.
+      if (previous === null && canarySeen && !lostConnection && link.status === 'ready') resync();
+      if (previous !== undefined) canarySeen = true;
+    } finally {
+      probing = false;
+    }
+  };
+  const heartbeat = setInterval(probe, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  link.on('message', onMessage);
+  link.on('close', onClose);
+  link.on('ready', onReady);
 
   const bus: EventBus & { [REDIS_BUS]: RedisBusTarget } = {
     [REDIS_BUS]: { publisher, prefix },
     async publish(snapshot) {
       const name = sessionChannel(prefix, snapshot.sessionId);
-      await callRedis(publisher, 'publish a snapshot', () => publisher.publish(name, JSON.stringify(snapshot)));
+      const message = JSON.stringify(snapshot);
+      await callRedis(publisher, 'publish a snapshot', () =>
+        // A Cluster client sends a key-less PUBLISH to any node, and snapshots of one session sent
+        // through different nodes can overtake each other. Named as a key, the channel routes every
+        // publish of a session to its slot's master (where the store's scripts publish too), in order.
+        publisher.isCluster ? publisher.eval(PUBLISH_SCRIPT, 1, name, message) : publisher.publish(name, message),
+      );
     },
 
     async subscribe(sessionId, listener) {
@@ -180,7 +234,7 @@ export function redisBus(options: RedisBusOptions): EventBus {
         channel = {
           sessionId,
           listeners: new Set(),
-          subscribed: callRedis(subscriber, 'subscribe to a session', () => subscriber.subscribe(name)),
+          subscribed: callRedis(link, 'subscribe to a session', () => link.subscribe(name)),
         };
         channels.set(name, channel);
         orphans.delete(name);
@@ -196,7 +250,7 @@ export function redisBus(options: RedisBusOptions): EventBus {
         channels.delete(name);
         // Commands on one connection run in order: a later subscribe's SUBSCRIBE to this channel is
         // sent after this UNSUBSCRIBE, so it wins.
-        await subscriber.unsubscribe(name).catch(() => {
+        await link.unsubscribe(name).catch(() => {
           if (!channels.has(name)) orphans.add(name);
         });
       };
@@ -221,13 +275,16 @@ export function redisBus(options: RedisBusOptions): EventBus {
     async close() {
       if (closed) return;
       closed = true;
-      subscriber.off('message', onMessage);
-      subscriber.off('close', onClose);
-      subscriber.off('ready', onReady);
+      clearInterval(heartbeat);
+      link.off('message', onMessage);
+      link.off('close', onClose);
+      link.off('ready', onReady);
       resyncListeners.clear();
       const names = [...channels.keys()];
       channels.clear();
-      if (names.length > 0) await subscriber.unsubscribe(...names).catch(() => undefined);
+      if (names.length > 0) await link.unsubscribe(...names).catch(() => undefined);
+      cluster?.close();
+      await publisher.del(canary).catch(() => undefined);
     },
   };
   return bus;

@@ -5,6 +5,7 @@
  * until the session's expiry. Real Redis, a real qrlogin server, real `ws` sockets and long-polls.
  */
 import type { CreateSessionResponse } from '@qrlogin/protocol';
+import type { EventBus } from '@qrlogin/server';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, startServer, subscribe, type TestServer } from '../../server/test/helpers.js';
@@ -37,6 +38,7 @@ describe.skipIf(skipWithoutRedis)('Redis losing its data under waiting browsers'
   let client: Redis;
   let subscriber: Redis;
   let t: TestServer;
+  let bus: EventBus;
   let clock = 0;
   beforeAll(async () => {
     // Persistence off, as in the issue: a restart comes back empty.
@@ -46,6 +48,8 @@ describe.skipIf(skipWithoutRedis)('Redis losing its data under waiting browsers'
   });
   afterEach(async () => {
     await t?.close();
+    // The host's bus is the host's to close; closing it also deletes its canary key.
+    await bus?.close?.();
   });
   afterAll(async () => {
     client?.disconnect();
@@ -55,10 +59,11 @@ describe.skipIf(skipWithoutRedis)('Redis losing its data under waiting browsers'
 
   async function server(): Promise<TestServer> {
     clock = 0;
+    bus = redisBus({ publisher: client, subscriber });
     t = await startServer({
       store: redisStore({ client }),
       devices: redisDeviceStore({ client }),
-      bus: redisBus({ publisher: client, subscriber }),
+      bus,
       // Long enough that nothing here is answered by the hold time or the expiry by accident.
       longPollSeconds: 60,
       sessionTtlSeconds: 120,
@@ -79,6 +84,20 @@ describe.skipIf(skipWithoutRedis)('Redis losing its data under waiting browsers'
 
     expect(await socket.closed).toEqual({ code: 4404, reason: 'SESSION_NOT_FOUND' });
     expect(socket.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'SESSION_NOT_FOUND' } });
+    expect(await poll.answer).toMatchObject({ status: 404, body: { error: { code: 'SESSION_NOT_FOUND' } } });
+  });
+
+  it('a FLUSHALL: sockets close 4404 and held polls answer 404 at once (the bus notices its canary is gone)', async () => {
+    const t = await server();
+    const session = await createSession(t);
+    const socket = await subscribe(t, session);
+    const poll = await heldPoll(t, client, session);
+    // This bus (the only one) has written its canary, so its absence will mean a loss.
+    await expect.poll(async () => (await client.keys('qrlogin:bus:alive:*')).length).toBe(1);
+
+    await client.flushall();
+
+    expect(await socket.closed).toEqual({ code: 4404, reason: 'SESSION_NOT_FOUND' });
     expect(await poll.answer).toMatchObject({ status: 404, body: { error: { code: 'SESSION_NOT_FOUND' } } });
   });
 

@@ -40,7 +40,8 @@ export interface RedisServer {
   thaw(): void;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback TCP port (closed again; the caller binds it next). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -51,13 +52,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function spawnRedis(port: number, dir: string | undefined): Promise<ChildProcess> {
+/**
+ * Spawns `redis-server` on `port` and resolves once it answers PING. With `dir`, it persists every
+ * command there; `extra` arguments are appended (e.g. the Cluster settings).
+ *
+ * @example
+ * const child = await spawnRedis(port, undefined, ['--cluster-enabled', 'yes']);
+ */
+export async function spawnRedis(port: number, dir: string | undefined, extra: string[] = []): Promise<ChildProcess> {
   // Persistent servers write every command to an append-only file before answering, so a killed
   // and restarted server has lost nothing, like a production primary with AOF `always`.
   const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const child = spawn(
     REDIS_SERVER_PATH,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
