@@ -2,7 +2,15 @@
  * Device registration: binds a device public key to the user the host already knows, once, while
  * the user is signed in to the host app.
  */
-import { isDeviceId, MAX_USER_ID_LENGTH, QrLoginError, type RegisterDeviceBody, ROUTES } from '@qrlogin/protocol';
+import {
+  DEVICE_LABEL_RULE,
+  isDeviceId,
+  isDeviceLabel,
+  MAX_USER_ID_LENGTH,
+  QrLoginError,
+  type RegisterDeviceBody,
+  ROUTES,
+} from '@qrlogin/protocol';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { FetchLike } from './platform.js';
@@ -10,7 +18,7 @@ import { postJson } from './post-json.js';
 import { resolveBaseUrl } from './resolve-base-url.js';
 
 /** Longest device label the server accepts. */
-export const MAX_LABEL_LENGTH = 64;
+export { MAX_LABEL_LENGTH } from '@qrlogin/protocol';
 
 /** Options of {@link registerDevice}. */
 export interface RegisterDeviceOptions {
@@ -18,7 +26,10 @@ export interface RegisterDeviceOptions {
   baseUrl: string;
   /** The key pair to register (from {@link generateDeviceKeys} or {@link loadOrCreateDeviceKeys}). */
   keys: DeviceKeys;
-  /** Name the user will recognise in a device list, e.g. "Ana's iPhone" (1–64 characters). */
+  /**
+   * Name the user will recognise in a device list, e.g. "Ana's iPhone": 1–64 characters, no
+   * control, bidi-control or line-separator characters (the server refuses them).
+   */
   label: string;
   /**
    * The signed-in user's id, exactly as the server's `authenticate` hook returns it for the
@@ -66,8 +77,9 @@ export interface RegisterDeviceOptions {
  */
 export async function registerDevice(options: RegisterDeviceOptions): Promise<{ deviceId: string }> {
   const { origin, href } = resolveBaseUrl(options.baseUrl);
-  if (typeof options.label !== 'string' || options.label.trim() === '' || options.label.length > MAX_LABEL_LENGTH) {
-    throw new TypeError(`label must be a non-empty string of at most ${MAX_LABEL_LENGTH} characters`);
+  // The server's own rule, checked here too so a bad label fails before the key is read or signs.
+  if (!isDeviceLabel(options.label) || options.label.trim() === '') {
+    throw new TypeError(`label must be ${DEVICE_LABEL_RULE}, not only spaces`);
   }
   if (typeof options.userId !== 'string' || options.userId.length === 0 || options.userId.length > MAX_USER_ID_LENGTH) {
     throw new TypeError(`userId must be the signed-in user's id, a string of 1–${MAX_USER_ID_LENGTH} characters`);

@@ -3,8 +3,10 @@
  * its user, and stops being usable the moment it is revoked.
  */
 import {
+  DEVICE_LABEL_RULE,
   decodeBase64Url,
   isDeviceId,
+  isDeviceLabel,
   QrLoginError,
   type RegisterDeviceBody,
   type RevokeDeviceBody,
@@ -22,7 +24,7 @@ export interface RegisterDeviceInput {
   userId: string;
   /** base64url Ed25519 public key (32 bytes). */
   publicKey: string;
-  /** Human label, e.g. "Ana's iPhone" (at most 64 characters). */
+  /** Human label, e.g. "Ana's iPhone": 1–64 characters, no control or bidi-control characters. */
   label: string;
 }
 
@@ -55,9 +57,7 @@ export async function registerDevice(
   if (typeof input?.userId !== 'string' || input.userId.length === 0 || input.userId.length > 256) {
     throw new QrLoginError('INVALID_REQUEST', 'userId must be a non-empty string of at most 256 characters');
   }
-  if (typeof input.label !== 'string' || input.label.length > 64) {
-    throw new QrLoginError('INVALID_REQUEST', 'label must be a string of at most 64 characters');
-  }
+  if (!isDeviceLabel(input.label)) throw new QrLoginError('INVALID_REQUEST', `label must be ${DEVICE_LABEL_RULE}`);
   checkPublicKey(input.publicKey);
   const known = await registeredKey(ctx, input.userId, input.publicKey);
   if (known) return { device: known, created: false };

@@ -9,6 +9,7 @@ import {
   isDeviceId,
   isQrLoginError,
   isSessionId,
+  isTerminalState,
   QR_PAYLOAD_VERSION,
   QrLoginError,
   ROUTES,
@@ -71,6 +72,11 @@ function bearer(request: CoreRequest): string {
   return match[1] as string;
 }
 
+/** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
+function malformedId(kind: 'session' | 'device'): QrLoginError {
+  return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
+}
+
 function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
@@ -120,6 +126,12 @@ async function route(
   const [resource, id, verb, ...rest] = segments;
   if (rest.length > 0) throw new QrLoginError('NOT_FOUND', 'no such qrlogin route');
   if (resource === 'ws' && id === undefined) warnWebSocketNotAttached(ctx);
+  // The long-poll's `after` is the only query parameter any route reads; anything else in a query
+  // is a client bug (or a cache-buster a proxy would key on) that must not pass unnoticed.
+  const polling = resource === 'sessions' && id !== undefined && verb === undefined && method === 'GET';
+  if (request.query !== '' && !polling && resource !== 'q') {
+    throw new QrLoginError('INVALID_REQUEST', 'this route takes no query parameters');
+  }
 
   if (resource === 'sessions' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
@@ -132,7 +144,7 @@ async function route(
   }
 
   if (resource === 'sessions' && id !== undefined) {
-    if (!isSessionId(id)) throw new QrLoginError('SESSION_NOT_FOUND', 'no session has this id');
+    if (!isSessionId(id)) throw malformedId('session');
     if (verb === undefined) {
       if (method === 'GET') return json(200, await poll(ctx, request, id, info.ip));
       if (method === 'DELETE') {
@@ -164,12 +176,13 @@ async function route(
 
   if (resource === 'devices' && id !== undefined && verb === 'revoke') {
     if (method !== 'POST') methodNotAllowed('POST');
-    if (!isDeviceId(id)) throw new QrLoginError('DEVICE_NOT_FOUND', 'no device has this id');
+    if (!isDeviceId(id)) throw malformedId('device');
     await revokeDeviceFromApp(ctx, id, parseRevokeBody(await readJson(request, maxBodyBytes)), info.ip);
     return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   }
 
-  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined && isSessionId(verb)) {
+  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
+    if (!isSessionId(verb)) throw malformedId('session');
     if (method !== 'GET' && method !== 'HEAD') methodNotAllowed('GET');
     return {
       status: 200,
@@ -190,7 +203,11 @@ async function route(
 /** `GET /sessions/:id?after=N`: the snapshot now, or once its version passes N (held up to `longPollSeconds`). */
 async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: string): Promise<StatusSnapshot> {
   await ctx.limit('poll', rateLimitKeyOf(ip), ip);
-  const afterText = new URLSearchParams(request.query).get('after');
+  const query = new URLSearchParams(request.query);
+  const afterText = query.get('after');
+  if ([...query.keys()].some((name) => name !== 'after') || query.getAll('after').length > 1) {
+    throw new QrLoginError('INVALID_REQUEST', 'the long-poll takes one query parameter, after, at most once');
+  }
   let after: number | undefined;
   if (afterText !== null) {
     if (!/^[0-9]{1,9}$/.test(afterText)) throw new QrLoginError('INVALID_REQUEST', 'after must be a version number');
@@ -199,7 +216,8 @@ async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: s
   await authorizeBrowser(ctx, sessionId, bearer(request));
   const record = await settledSession(ctx, sessionId);
   const snapshot = currentSnapshot(ctx, record);
-  if (after === undefined || snapshot.version > after) return snapshot;
+  // A finished session never changes again: holding the poll would only delay what the client must learn.
+  if (after === undefined || snapshot.version > after || isTerminalState(snapshot.state)) return snapshot;
   return waitForChange(ctx, record, after, request.signal);
 }
 
