@@ -154,7 +154,9 @@ export interface Redemption {
  * Shorter than the retention of finished sessions (`RETENTION_MS`), so the record is still there.
  *
  * @example
- * if (error.code === 'STORE_UNAVAILABLE') setTimeout(retryRedeem, 1_000); // well within REDEEM_RETRY_WINDOW_MS
+ * import { REDEEM_RETRY_WINDOW_MS } from '@qrlogin/server';
+ * // A host that retries a 503 itself keeps its retries well inside the window.
+ * const retryDelaysMs = [1_000, 2_000, 4_000].filter((ms) => ms < REDEEM_RETRY_WINDOW_MS);
  */
 export const REDEEM_RETRY_WINDOW_MS = 30_000;
 
