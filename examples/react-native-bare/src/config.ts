@@ -1,0 +1,7 @@
+/** Where qrlogin is mounted on the host, and the host's own credentials for the signed-in user. */
+export const QRLOGIN_BASE_URL = 'https://example.com/qrlogin';
+
+/** Your app's session for the signed-in user; registration sends it so the host knows whose phone this is. */
+export function hostAuthHeaders(): Record<string, string> {
+  return { authorization: 'Bearer <your app session token>' };
+}
