@@ -113,8 +113,26 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
     expect((await page.redeem()).status).toBe(200);
     const again = await page.redeem();
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ error: { code: 'ALREADY_REDEEMED' } });
+    expect(await again.json()).toMatchObject({ code: 'ALREADY_REDEEMED', error: { code: 'ALREADY_REDEEMED' } });
     expect(createdSessions.length).toBe(sessionsBefore + 1);
+    page.close();
+  });
+
+  it('redeems through the client plugin: authClient.qrLogin.redeem() signs that client in', async () => {
+    const phone = await signedInPhone(host.url, 'fay@example.com');
+    const page = await openLoginPage(host.url);
+    await (await phone.app.scan(page.session.qrPayload)).confirm();
+    await page.waitFor('confirmed');
+    const { client, cookies } = authClientWithJar(host.url);
+    const { data, error } = await client.qrLogin.redeem({
+      sessionId: page.session.sessionId,
+      browserSecret: page.session.browserSecret,
+    });
+    expect(error).toBeNull();
+    expect(data?.user.id).toBe(phone.userId);
+    const session = await whoIs(cookies);
+    expect(session?.user.id).toBe(phone.userId);
+    expect(session?.session.id).not.toBe((await whoIs(phone.cookies))?.session.id);
     page.close();
   });
 
