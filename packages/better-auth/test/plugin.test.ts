@@ -98,6 +98,20 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
     second.close();
   });
 
+  it('long-polls through better-auth’s handler (no WebSocket), with bearer() on beside it', async () => {
+    const phone = await signedInPhone(host.url, 'gil@example.com');
+    const page = await openLoginPage(host.url);
+    page.close();
+    const { sessionId, browserSecret, qrPayload } = page.session;
+    const poll = fetch(`${host.url}/api/auth/qr-login/sessions/${sessionId}?after=1`, {
+      headers: { authorization: `Bearer ${browserSecret}`, origin: host.url },
+    });
+    await phone.app.scan(qrPayload);
+    const answer = await poll;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ state: 'scanned', version: 2 });
+  });
+
   it('redeems once: a second redeem and a wrong secret get qrlogin errors and create no session', async () => {
     const phone = await signedInPhone(host.url, 'bo@example.com');
     const page = await openLoginPage(host.url);
