@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'src/index.ts', client: 'src/client.ts' },
   format: ['esm'],
-  dts: { resolve: [/^@qrlogin\/protocol/], compilerOptions: { customConditions: [] } },
+  dts: { resolve: [/^@qrlogin\/protocol/] },
   clean: true,
   target: 'node20',
   // The protocol package is private: bundle it. The server, the app package and better-auth are

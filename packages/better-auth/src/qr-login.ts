@@ -7,9 +7,10 @@ import {
   type QrLoginOptions,
 } from '@qrlogin/server';
 import { type AuthContext, type BetterAuthPlugin, HIDE_METADATA } from 'better-auth';
-import { createAuthEndpoint, getIP, getSessionFromCtx } from 'better-auth/api';
+import { APIError, createAuthEndpoint, getIP, getSessionFromCtx } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
 import { betterAuthDeviceStore } from './better-auth-device-store.js';
+import { redeemBody } from './redeem-body.js';
 import { qrLoginSchema } from './schema.js';
 
 /** Where the plugin's routes live under better-auth's base path, e.g. `/api/auth/qr-login`. */
@@ -63,11 +64,15 @@ export function qrLoginInstance(context: Pick<AuthContext, 'options'>): QrLogin 
   return plugin ? pluginInternals.get(plugin)?.instance(context as AuthContext) : undefined;
 }
 
-function errorResponse(error: QrLoginError): Response {
-  return new Response(JSON.stringify({ error: { code: error.code, message: error.message } }), {
-    status: httpStatusOf(error.code),
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-  });
+/**
+ * A qrlogin error as better-auth's `APIError`, with both bodies in one: `{ code, message }` for
+ * better-auth's client (`error.code`), `{ error: { code, message } }` for qrlogin's element.
+ */
+function apiError(error: QrLoginError): APIError {
+  const { code, message } = error;
+  // Every status in qrlogin's error table is a standard one better-call knows by number.
+  const status = httpStatusOf(code) as ConstructorParameters<typeof APIError>[0];
+  return new APIError(status, { code, message, error: { code, message } });
 }
 
 /**
@@ -167,26 +172,26 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
        * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a
        * confirmed qrlogin session once and signs this browser in with a new better-auth session.
        */
-      redeemQrLogin: createAuthEndpoint(`${QR_LOGIN_PATH}/redeem`, { method: 'POST' }, async (ctx) => {
-        const body = (ctx.body ?? {}) as { sessionId?: unknown; browserSecret?: unknown };
-        let redemption: Awaited<ReturnType<QrLogin['redeem']>>;
-        try {
-          redemption = await instance(ctx.context).redeem({
-            sessionId: body.sessionId as string,
-            browserSecret: body.browserSecret as string,
-          });
-        } catch (error) {
-          if (isQrLoginError(error)) return errorResponse(error);
-          throw error;
-        }
-        const user = await ctx.context.internalAdapter.findUserById(redemption.userId);
-        // The device's owner was deleted between confirm and redeem: nobody to sign in.
-        if (!user) return errorResponse(new QrLoginError('UNAUTHENTICATED', 'the approving user no longer exists'));
-        // A new row in better-auth's session table (its databaseHooks run), never the phone's session.
-        const session = await ctx.context.internalAdapter.createSession(user.id);
-        await setSessionCookie(ctx, { session, user });
-        return ctx.json({ token: session.token, user, deviceId: redemption.deviceId });
-      }),
+      redeemQrLogin: createAuthEndpoint(
+        `${QR_LOGIN_PATH}/redeem`,
+        { method: 'POST', body: redeemBody },
+        async (ctx) => {
+          let redemption: Awaited<ReturnType<QrLogin['redeem']>>;
+          try {
+            redemption = await instance(ctx.context).redeem(ctx.body);
+          } catch (error) {
+            if (isQrLoginError(error)) throw apiError(error);
+            throw error;
+          }
+          const user = await ctx.context.internalAdapter.findUserById(redemption.userId);
+          // The device's owner was deleted between confirm and redeem: nobody to sign in.
+          if (!user) throw apiError(new QrLoginError('UNAUTHENTICATED', 'the approving user no longer exists'));
+          // A new row in better-auth's session table (its databaseHooks run), never the phone's session.
+          const session = await ctx.context.internalAdapter.createSession(user.id);
+          await setSessionCookie(ctx, { session, user });
+          return ctx.json({ token: session.token, user, deviceId: redemption.deviceId });
+        },
+      ),
     },
   } satisfies BetterAuthPlugin;
   pluginInternals.set(plugin, { instance });

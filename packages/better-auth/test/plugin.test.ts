@@ -98,6 +98,20 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
     second.close();
   });
 
+  it('long-polls through better-auth’s handler (no WebSocket), with bearer() on beside it', async () => {
+    const phone = await signedInPhone(host.url, 'gil@example.com');
+    const page = await openLoginPage(host.url);
+    page.close();
+    const { sessionId, browserSecret, qrPayload } = page.session;
+    const poll = fetch(`${host.url}/api/auth/qr-login/sessions/${sessionId}?after=1`, {
+      headers: { authorization: `Bearer ${browserSecret}`, origin: host.url },
+    });
+    await phone.app.scan(qrPayload);
+    const answer = await poll;
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ state: 'scanned', version: 2 });
+  });
+
   it('redeems once: a second redeem and a wrong secret get qrlogin errors and create no session', async () => {
     const phone = await signedInPhone(host.url, 'bo@example.com');
     const page = await openLoginPage(host.url);
@@ -113,8 +127,26 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
     expect((await page.redeem()).status).toBe(200);
     const again = await page.redeem();
     expect(again.status).toBe(409);
-    expect(await again.json()).toMatchObject({ error: { code: 'ALREADY_REDEEMED' } });
+    expect(await again.json()).toMatchObject({ code: 'ALREADY_REDEEMED', error: { code: 'ALREADY_REDEEMED' } });
     expect(createdSessions.length).toBe(sessionsBefore + 1);
+    page.close();
+  });
+
+  it('redeems through the client plugin: authClient.qrLogin.redeem() signs that client in', async () => {
+    const phone = await signedInPhone(host.url, 'fay@example.com');
+    const page = await openLoginPage(host.url);
+    await (await phone.app.scan(page.session.qrPayload)).confirm();
+    await page.waitFor('confirmed');
+    const { client, cookies } = authClientWithJar(host.url);
+    const { data, error } = await client.qrLogin.redeem({
+      sessionId: page.session.sessionId,
+      browserSecret: page.session.browserSecret,
+    });
+    expect(error).toBeNull();
+    expect(data?.user.id).toBe(phone.userId);
+    const session = await whoIs(cookies);
+    expect(session?.user.id).toBe(phone.userId);
+    expect(session?.session.id).not.toBe((await whoIs(phone.cookies))?.session.id);
     page.close();
   });
 
