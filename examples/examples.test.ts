@@ -19,6 +19,7 @@ import {
   isSessionId,
   parseQrPayload,
 } from '../packages/protocol/src/index.js';
+import { launchChromium, readQrFromWidget, skipWithoutChromium } from '../test/helpers/chromium.js';
 
 interface Running {
   url: string;
@@ -359,6 +360,47 @@ describe.each(Object.keys(FRAMEWORKS))('the %s example', (name) => {
     const cookie = await loginThrough(site.url, COOKIES[name] ? { cookie: COOKIES[name] } : {});
     expect(await whoAmI(site.url, cookie)).toEqual({ status: 200, body: { userId: 'alice' } });
   });
+});
+
+describe.skipIf(skipWithoutChromium)('the nextjs example page in Chromium', () => {
+  for (const [mode, startNext, channel] of [
+    ['custom server', startNextCustomServer, 'WebSocket'],
+    ['next start', startNextServerless, 'long-poll'],
+  ] as const) {
+    it(`${mode}: <qr-login> shows a code; the phone scans and confirms; the page hears it by ${channel} and lands signed in on /me`, async () => {
+      const site = await startOnFreePort(startNext);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const polls: string[] = [];
+        page.on('request', (r) => {
+          if (r.method() === 'GET' && r.url().includes('/qrlogin/sessions/')) polls.push(r.url());
+        });
+        await page.goto(site.url);
+        const { text } = await readQrFromWidget(page);
+        const baseUrl = `${site.url}/qrlogin`;
+        const keys = generateDeviceKeys();
+        const { deviceId } = await registerDevice({
+          baseUrl,
+          keys,
+          label: 'Test phone',
+          headers: { authorization: 'Bearer demo-app-token' },
+        });
+        const request = await createQrLoginApp({ baseUrl, deviceId, keys }).scan(text);
+        expect(request.requester.browser).toMatch(/Chrom/);
+        await request.confirm();
+        // The element redeems through /login/qr (the host's cookie) and follows redirect="/me".
+        await page.waitForURL(`${site.url}/me`);
+        expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({ userId: 'alice' });
+        // With the custom server the page never needs the long-poll; under next start it has nothing else.
+        if (channel === 'WebSocket') expect(polls).toEqual([]);
+        else expect(polls.length).toBeGreaterThan(0);
+      } finally {
+        await browser.close();
+        await site.close();
+      }
+    }, 300_000);
+  }
 });
 
 describe('the nextjs example without its custom server (next start, as on serverless)', () => {
