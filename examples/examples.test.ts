@@ -20,6 +20,7 @@ import {
   parseQrPayload,
 } from '../packages/protocol/src/index.js';
 import { launchChromium, readQrFromWidget, skipWithoutChromium } from '../test/helpers/chromium.js';
+import { startNext } from './nextjs/scripts/start-next.js';
 
 interface Running {
   url: string;
@@ -264,52 +265,16 @@ async function run(command: string, args: string[], cwd: string): Promise<void> 
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`);
 }
 
-/**
- * Starts a server process on `port` and resolves once it prints `ready`; `close()` stops it with
- * SIGTERM. Rejects with its output if it exits first (with `code: 'EADDRINUSE'` when the port was taken).
- */
-async function startProcess(command: string, args: string[], port: number, ready: RegExp): Promise<Running> {
-  const child = spawn(command, args, {
-    cwd: NEXTJS,
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready.test(output)) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      const err = Object.assign(new Error(`${command} exited ${code} before it was ready:\n${output}`), {
-        code: output.includes('EADDRINUSE') ? 'EADDRINUSE' : undefined,
-      });
-      reject(err);
-    });
-  });
-  return {
-    url: `http://localhost:${port}`,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** The Next.js example behind its custom server (server.ts): route handlers plus `qr.attach()`. */
+/** The Next.js example behind its custom server (server.ts): route handlers plus `qr.handleUpgrade()`. */
 async function startNextCustomServer(port: number): Promise<Running> {
   await buildNext();
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  return startProcess(tsx, ['--conditions=@qrlogin/source', 'server.ts'], port, /custom server/);
+  return startNext('custom-server', port);
 }
 
 /** The Next.js example as `next start` runs it, as on a serverless platform: route handlers only. */
 async function startNextServerless(port: number): Promise<Running> {
   await buildNext();
-  return startProcess(`${NEXTJS}/node_modules/.bin/next`, ['start', '-p', String(port)], port, /Ready in/);
+  return startNext('next-start', port);
 }
 
 const FRAMEWORKS: Record<string, (port: number) => Promise<Running>> = {

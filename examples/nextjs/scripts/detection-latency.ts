@@ -9,7 +9,6 @@
  * Run: pnpm --filter @qrlogin/example-nextjs bench:detection   (LOGINS=25 by default, at most 28:
  * the example keeps qrlogin's default limit of 30 sessions per IP per minute)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createQrLoginApp, generateDeviceKeys, registerDevice } from '@qrlogin/app';
 import WebSocket from 'ws';
+import { startNext } from './start-next.js';
 
 const DIR = fileURLToPath(new URL('..', import.meta.url));
 const LOGINS = Number(process.env.LOGINS ?? 25);
@@ -85,25 +85,6 @@ async function pollPage(url: string, session: Session): Promise<Page> {
   };
 }
 
-/** Starts a server process and resolves with it once it printed `ready`. */
-async function startServer(command: string, args: string[], port: number, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(command, args, {
-    cwd: DIR,
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready.test(output)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited ${code}:\n${output}`)));
-  });
-  return child;
-}
-
 /** `LOGINS` timed logins (after one warm-up) against `url`; returns the latencies in ms. */
 async function measure(url: string, open: (url: string, session: Session) => Promise<Page>): Promise<number[]> {
   const baseUrl = `${url}/qrlogin`;
@@ -143,7 +124,6 @@ function summary(values: number[]) {
 }
 
 const port = 3000 + Math.floor(Math.random() * 2000);
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 console.log(
   `Next.js detection latency, ${LOGINS} logins per mode — ${os.cpus().length} cores, node ${process.version}, load average ${os
     .loadavg()
@@ -151,25 +131,14 @@ console.log(
     .join(' ')}`,
 );
 const modes = [
-  {
-    name: 'custom server, WebSocket push',
-    start: () => startServer(tsx, ['--conditions=@qrlogin/source', 'server.ts'], port, /custom server/),
-    open: socketPage,
-  },
-  {
-    name: 'next start, long-poll only',
-    start: () => startServer(`${DIR}/node_modules/.bin/next`, ['start', '-p', String(port + 1)], port + 1, /Ready in/),
-    open: pollPage,
-    port: port + 1,
-  },
-];
-for (const mode of modes) {
-  const server = await mode.start();
+  { name: 'custom server, WebSocket push', mode: 'custom-server', open: socketPage },
+  { name: 'next start, long-poll only', mode: 'next-start', open: pollPage },
+] as const;
+for (const [i, { name, mode, open }] of modes.entries()) {
+  const server = await startNext(mode, port + i);
   try {
-    const latencies = await measure(`http://localhost:${mode.port ?? port}`, mode.open);
-    console.log(`${mode.name}: ${summary(latencies)}`);
+    console.log(`${name}: ${summary(await measure(server.url, open))}`);
   } finally {
-    server.kill('SIGTERM');
-    await once(server, 'exit');
+    await server.close();
   }
 }
