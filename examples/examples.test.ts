@@ -19,6 +19,8 @@ import {
   isSessionId,
   parseQrPayload,
 } from '../packages/protocol/src/index.js';
+import { launchChromium, readQrFromWidget, skipWithoutChromium } from '../test/helpers/chromium.js';
+import { startNext } from './nextjs/scripts/start-next.js';
 
 interface Running {
   url: string;
@@ -266,52 +268,16 @@ async function run(command: string, args: string[], cwd: string): Promise<void> 
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`);
 }
 
-/**
- * Starts a server process on `port` and resolves once it prints `ready`; `close()` stops it with
- * SIGTERM. Rejects with its output if it exits first (with `code: 'EADDRINUSE'` when the port was taken).
- */
-async function startProcess(command: string, args: string[], port: number, ready: RegExp): Promise<Running> {
-  const child = spawn(command, args, {
-    cwd: NEXTJS,
-    env: { ...process.env, PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready.test(output)) resolve();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      const err = Object.assign(new Error(`${command} exited ${code} before it was ready:\n${output}`), {
-        code: output.includes('EADDRINUSE') ? 'EADDRINUSE' : undefined,
-      });
-      reject(err);
-    });
-  });
-  return {
-    url: `http://localhost:${port}`,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** The Next.js example behind its custom server (server.ts): route handlers plus `qr.attach()`. */
+/** The Next.js example behind its custom server (server.ts): route handlers plus `qr.handleUpgrade()`. */
 async function startNextCustomServer(port: number): Promise<Running> {
   await buildNext();
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  return startProcess(tsx, ['--conditions=@qrlogin/source', 'server.ts'], port, /custom server/);
+  return startNext('custom-server', port);
 }
 
 /** The Next.js example as `next start` runs it, as on a serverless platform: route handlers only. */
 async function startNextServerless(port: number): Promise<Running> {
   await buildNext();
-  return startProcess(`${NEXTJS}/node_modules/.bin/next`, ['start', '-p', String(port)], port, /Ready in/);
+  return startNext('next-start', port);
 }
 
 const FRAMEWORKS: Record<string, (port: number) => Promise<Running>> = {
@@ -362,6 +328,47 @@ describe.each(Object.keys(FRAMEWORKS))('the %s example', (name) => {
     const cookie = await loginThrough(site.url, COOKIES[name] ? { cookie: COOKIES[name] } : {});
     expect(await whoAmI(site.url, cookie)).toEqual({ status: 200, body: { userId: 'alice' } });
   });
+});
+
+describe.skipIf(skipWithoutChromium)('the nextjs example page in Chromium', () => {
+  for (const [mode, startNext, channel] of [
+    ['custom server', startNextCustomServer, 'WebSocket'],
+    ['next start', startNextServerless, 'long-poll'],
+  ] as const) {
+    it(`${mode}: <qr-login> shows a code; the phone scans and confirms; the page hears it by ${channel} and lands signed in on /me`, async () => {
+      const site = await startOnFreePort(startNext);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const polls: string[] = [];
+        page.on('request', (r) => {
+          if (r.method() === 'GET' && r.url().includes('/qrlogin/sessions/')) polls.push(r.url());
+        });
+        await page.goto(site.url);
+        const { text } = await readQrFromWidget(page);
+        const baseUrl = `${site.url}/qrlogin`;
+        const keys = generateDeviceKeys();
+        const { deviceId } = await registerDevice({
+          baseUrl,
+          keys,
+          label: 'Test phone',
+          headers: { authorization: 'Bearer demo-app-token' },
+        });
+        const request = await createQrLoginApp({ baseUrl, deviceId, keys }).scan(text);
+        expect(request.requester.browser).toMatch(/Chrom/);
+        await request.confirm();
+        // The element redeems through /login/qr (the host's cookie) and follows redirect="/me".
+        await page.waitForURL(`${site.url}/me`);
+        expect(JSON.parse((await page.locator('body').textContent()) ?? '')).toEqual({ userId: 'alice' });
+        // With the custom server the page never needs the long-poll; under next start it has nothing else.
+        if (channel === 'WebSocket') expect(polls).toEqual([]);
+        else expect(polls.length).toBeGreaterThan(0);
+      } finally {
+        await browser.close();
+        await site.close();
+      }
+    }, 300_000);
+  }
 });
 
 describe('the nextjs example without its custom server (next start, as on serverless)', () => {
