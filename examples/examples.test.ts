@@ -1,8 +1,10 @@
 /**
  * Every host example, started for real: each must answer qrlogin's HTTP API and WebSocket on its own
  * server, and carry a whole login through the host's own routes. The phone is the real
- * `@qrlogin/app` with a real Ed25519 key; the browser is a real `ws` client; the multi-instance
- * example runs two instances on a private `redis-server`.
+ * `@qrlogin/app` with a real Ed25519 key; the browser is a real `ws` client (or a long-poll loop);
+ * the multi-instance example runs two instances on a private `redis-server`. The Next.js example is
+ * built once (`next build --webpack`) and runs as child processes in both of its modes — custom
+ * server with WebSocket push, `next start` with long-poll only — and its page also in real Chromium.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
