@@ -93,6 +93,7 @@ async function measure(url: string, open: (url: string, session: Session) => Pro
     baseUrl,
     keys,
     label: 'Bench phone',
+    userId: 'alice', // the user lib/qr-login.ts maps demo-app-token to
     headers: { authorization: 'Bearer demo-app-token' },
   });
   const app = createQrLoginApp({ baseUrl, deviceId, keys });

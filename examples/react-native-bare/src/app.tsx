@@ -6,7 +6,7 @@
 import { useDevice, useQrLogin } from '@qrlogin/app/react';
 import { Button, SafeAreaView, StyleSheet, Text, TextInput, View } from 'react-native';
 import { Camera, isScannedCode, useCameraPermission, useObjectOutput } from 'react-native-vision-camera';
-import { hostAuthHeaders, QRLOGIN_BASE_URL } from './config.js';
+import { hostAuthHeaders, QRLOGIN_BASE_URL, signedInUserId } from './config.js';
 import { beforeSign, deviceIdStore, keyStore } from './stores.js';
 import { useLoginLinks } from './use-login-links.js';
 
@@ -34,7 +34,9 @@ export function App() {
         <Button
           title="Turn on QR sign-in"
           disabled={device.phase === 'loading' || device.phase === 'registering'}
-          onPress={() => void device.register({ label: 'My phone', headers: hostAuthHeaders() })}
+          onPress={() =>
+            void device.register({ label: 'My phone', userId: signedInUserId(), headers: hostAuthHeaders() })
+          }
         />
       </SafeAreaView>
     );

@@ -204,7 +204,7 @@ describe('useDevice with a real server', () => {
     };
     const first = await renderHook<DeviceState>(() => useDevice(options));
     expect(first.current.phase).toBe('unregistered');
-    await step(() => first.current.register({ label: 'Test phone', headers: AUTH.alice }));
+    await step(() => first.current.register({ label: 'Test phone', userId: 'alice', headers: AUTH.alice }));
     expect(first.current.phase).toBe('ready');
     const deviceId = first.current.deviceId;
     const seed = await kept.keyStore.getSeed();
@@ -230,9 +230,11 @@ describe('useDevice with a real server', () => {
     };
     const device = await renderHook<DeviceState>(() => useDevice(options));
     await until(() => device.current.phase === 'unregistered');
-    await step(() => device.current.register({ label: 'Test phone', headers: { authorization: 'Bearer nobody' } }));
+    await step(() =>
+      device.current.register({ label: 'Test phone', userId: 'bob', headers: { authorization: 'Bearer nobody' } }),
+    );
     expect(device.current).toMatchObject({ phase: 'failed', app: null, error: { code: 'UNAUTHENTICATED' } });
-    await step(() => device.current.register({ label: 'Test phone', headers: AUTH.bob }));
+    await step(() => device.current.register({ label: 'Test phone', userId: 'bob', headers: AUTH.bob }));
     expect(device.current.phase).toBe('ready');
   });
 });

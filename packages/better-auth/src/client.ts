@@ -24,8 +24,13 @@ import type { QrLoginPlugin } from './qr-login.js';
 
 const QR_LOGIN_PATH = '/qr-login';
 
-/** Options of `authClient.qrLogin.registerDevice()`: `@qrlogin/app`'s, minus what the client knows. */
-export type QrLoginClientRegisterOptions = Omit<RegisterDeviceOptions, 'baseUrl' | 'headers' | 'fetch'>;
+/**
+ * Options of `authClient.qrLogin.registerDevice()`: `@qrlogin/app`'s, minus what the client knows.
+ * `userId` (signed into the registration) defaults to the user of the app's better-auth session.
+ */
+export type QrLoginClientRegisterOptions = Omit<RegisterDeviceOptions, 'baseUrl' | 'headers' | 'fetch' | 'userId'> & {
+  userId?: string;
+};
 
 /** Options of `authClient.qrLogin.app()`: `@qrlogin/app`'s, minus the base URL the client knows. */
 export type QrLoginClientAppOptions = Omit<QrLoginAppOptions, 'baseUrl'>;
@@ -56,7 +61,8 @@ function qrLoginBaseUrl(options: { baseURL?: string; basePath?: string } | undef
  * - `baseUrl()`: where qrlogin is mounted, e.g. `https://example.com/api/auth/qr-login`;
  * - `registerDevice({ keys, label })` (app): registers the device key to the signed-in user, sent
  *   through the auth client's own fetch so its cookies (or `@better-auth/expo`'s stored cookie)
- *   authenticate it;
+ *   authenticate it, and signed for the session's user (read with `get-session` unless you pass
+ *   `userId`);
  * - `app({ deviceId, keyStore })` (app): `@qrlogin/app`'s client for `scan()`, then
  *   `request.confirm()` / `request.reject()`, signed with the device key.
  *
@@ -90,11 +96,27 @@ export function qrLoginClient() {
         return response;
       };
       const baseUrl = () => qrLoginBaseUrl(options);
+      // The registration signs the account it is for (so a captured body is useless under any
+      // other account): by default the user this app's better-auth session belongs to.
+      const signedInUserId = async (): Promise<string> => {
+        const { data } = (await $fetch('/get-session', { method: 'GET' })) as {
+          data?: { user?: { id?: unknown } } | null;
+        };
+        const id = data?.user?.id;
+        if (typeof id !== 'string')
+          throw new TypeError('qrLoginClient: registerDevice needs a signed-in better-auth session');
+        return id;
+      };
       return {
         qrLogin: {
           baseUrl,
-          registerDevice: (input: QrLoginClientRegisterOptions): Promise<{ deviceId: string }> =>
-            registerDevice({ ...input, baseUrl: baseUrl(), fetch: authFetch }),
+          registerDevice: async (input: QrLoginClientRegisterOptions): Promise<{ deviceId: string }> =>
+            registerDevice({
+              ...input,
+              userId: input.userId ?? (await signedInUserId()),
+              baseUrl: baseUrl(),
+              fetch: authFetch,
+            }),
           app: (input: QrLoginClientAppOptions): QrLoginApp => createQrLoginApp({ ...input, baseUrl: baseUrl() }),
         },
       };

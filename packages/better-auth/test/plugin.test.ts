@@ -166,6 +166,7 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
       baseUrl: `${host.url}/api/auth/qr-login`,
       keys,
       label: 'Nobody’s phone',
+      userId: 'nobody',
     }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(QrLoginError);
     expect((refused as QrLoginError).code).toBe('UNAUTHENTICATED');
@@ -190,6 +191,7 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
       baseUrl: `${host.url}/api/auth/qr-login`,
       keys: generateDeviceKeys(),
       label: 'Bearer phone',
+      userId: signedUp.data?.user.id ?? '',
       headers: { authorization: `Bearer ${token}` },
     });
     const devices = betterAuthDeviceStore((await host.auth.$context).adapter);
