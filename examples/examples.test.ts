@@ -354,6 +354,7 @@ describe.skipIf(skipWithoutChromium)('the nextjs example page in Chromium', () =
           baseUrl,
           keys,
           label: 'Test phone',
+          userId: 'alice',
           headers: { authorization: 'Bearer demo-app-token' },
         });
         const request = await createQrLoginApp({ baseUrl, deviceId, keys }).scan(text);

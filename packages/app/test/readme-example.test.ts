@@ -26,9 +26,9 @@ async function readmeExample(baseUrl: string) {
   const AsyncFunction = (async () => {}).constructor as new (
     ...args: string[]
   ) => (...args: unknown[]) => Promise<void>;
-  const run = new AsyncFunction(...names, 'SecureStore', 'appToken', 'scannedText', 'askForCode', code);
+  const run = new AsyncFunction(...names, 'SecureStore', 'appToken', 'userId', 'scannedText', 'askForCode', code);
   return (inputs: { SecureStore: unknown; scannedText: string; askForCode: () => Promise<string> }) =>
-    run(...values, inputs.SecureStore, 'token-of-alice', inputs.scannedText, inputs.askForCode);
+    run(...values, inputs.SecureStore, 'token-of-alice', 'alice', inputs.scannedText, inputs.askForCode);
 }
 
 describe('the package README example against a real server', () => {

@@ -78,11 +78,43 @@ export async function spawnRedis(port: number, dir: string | undefined, extra: s
   // Ready once a TCP connection gets a PONG: the log line format differs between Redis versions.
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output}`);
-    if (await pings(port)) return child;
+    // The PONG must come from this child: when another process already holds the port, the child
+    // has not yet failed to bind while that process answers, and the test would use its data.
+    if (await pings(port)) {
+      if ((await serverPid(port)) === child.pid) return child;
+      child.kill('SIGKILL');
+      throw new PortTakenError(port);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not answer on port ${port}: ${output}`);
+}
+
+/** Thrown by {@link spawnRedis} when another process answers on the port it was given. */
+export class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`another process answers on port ${port}`);
+  }
+}
+
+/** `process_id` from `INFO server` of whatever answers on `port`. */
+async function serverPid(port: number): Promise<number | undefined> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    return Number(/process_id:(\d+)/.exec(info)?.[1]);
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function pings(port: number): Promise<boolean> {
@@ -113,9 +145,18 @@ async function pings(port: number): Promise<boolean> {
  * afterAll(() => redis.stop());
  */
 export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-  const port = await freePort();
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'qrlogin-redis-')) : undefined;
-  let child: ChildProcess | undefined = await spawnRedis(port, dir);
+  // A freed port may be taken again before redis-server binds it (other test files start servers
+  // too): try another one.
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 0; child === undefined; attempt++) {
+    port = await freePort();
+    child = await spawnRedis(port, dir).catch((err: unknown) => {
+      if (err instanceof PortTakenError && attempt < 5) return undefined;
+      throw err;
+    });
+  }
   const stop = async () => {
     const running = child;
     child = undefined;
