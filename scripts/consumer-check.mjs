@@ -19,8 +19,11 @@ const tarballs = join(work, 'tarballs');
 const project = join(work, 'project');
 mkdirSync(tarballs);
 
-/** Runs one step, its output shown once it ends; exits on failure, keeping the project to look at. */
-const step = (title, cmd, args, cwd) =>
+/**
+ * Runs one step, its output shown once it ends; exits on failure, keeping the project to look at.
+ * `accept(output)` may pass a step that exited non-zero (see {@link onlyForeignTypeErrors}).
+ */
+const step = (title, cmd, args, cwd, accept = () => false) =>
   new Promise((resolveStep) => {
     const at = performance.now();
     const child = spawn(cmd, args, { cwd, env: { ...process.env, npm_config_update_notifier: 'false' } });
@@ -34,7 +37,7 @@ const step = (title, cmd, args, cwd) =>
     child.on('close', (code) => {
       const seconds = ((performance.now() - at) / 1000).toFixed(1);
       process.stdout.write(output);
-      if (code !== 0) {
+      if (code !== 0 && !accept(output)) {
         console.error(`FAIL ${title} (${seconds} s); the consumer project is kept in ${project}`);
         process.exit(1);
       }
@@ -42,6 +45,31 @@ const step = (title, cmd, args, cwd) =>
       resolveStep();
     });
   });
+/**
+ * tsc output whose every error sits in another library's declarations (ioredis 6 imports the untyped
+ * `redis-errors`; better-auth's types name `bun:sqlite` and Node 22's `node:sqlite`): those break any
+ * project with skipLibCheck off, with or without qrlogin, so they are reported, not failed on. An
+ * error in the consumer's code or in a @qrlogin/* declaration still fails the step.
+ */
+const onlyForeignTypeErrors = (output) => {
+  const errors = output.split('\n').filter((line) => /\): error TS\d+:/.test(line));
+  const foreign = errors.filter(
+    (line) => line.startsWith('node_modules/') && !line.startsWith('node_modules/@qrlogin/'),
+  );
+  if (errors.length === 0 || foreign.length !== errors.length) return false;
+  const libraries = new Set(
+    foreign.map((line) =>
+      line
+        .split('/')
+        .slice(1, line.startsWith('node_modules/@') ? 3 : 2)
+        .join('/'),
+    ),
+  );
+  console.log(
+    `note: ${foreign.length} errors in other libraries' own declarations (${[...libraries].join(', ')}), not qrlogin's`,
+  );
+  return true;
+};
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 /** The version the workspace itself installed, so the consumer compiles with the same tools. */
 const installed = (name) => readJson(join(root, 'node_modules', name, 'package.json')).version;
@@ -108,13 +136,26 @@ const tsc = join(project, 'node_modules/typescript/bin/tsc');
 const vite = join(project, 'node_modules/vite/bin/vite.js');
 // Independent of each other: run side by side.
 await Promise.all([
-  step('tsc: moduleResolution node16 (ESM)', process.execPath, [tsc, '-p', 'tsconfig.node16.json'], project),
-  step('tsc: moduleResolution bundler', process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], project),
+  step(
+    'tsc: moduleResolution node16 (ESM)',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.node16.json'],
+    project,
+    onlyForeignTypeErrors,
+  ),
+  step(
+    'tsc: moduleResolution bundler',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.bundler.json'],
+    project,
+    onlyForeignTypeErrors,
+  ),
   step(
     'tsc: moduleResolution nodenext (ESM + CommonJS .cts)',
     process.execPath,
     [tsc, '-p', 'tsconfig.nodenext.json'],
     project,
+    onlyForeignTypeErrors,
   ),
   step(
     'vite build: a page with @qrlogin/browser',

@@ -52,6 +52,7 @@ const { deviceId } = await registerDevice({
   baseUrl,
   keys,
   label: 'consumer check',
+  userId: 'ana', // signed into the registration (message version 2)
   headers: { authorization: 'Bearer ana' },
 });
 const phone = createQrLoginApp({ baseUrl, deviceId, keys });
