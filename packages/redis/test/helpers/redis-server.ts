@@ -75,25 +75,31 @@ export async function spawnRedis(port: number, dir: string | undefined, extra: s
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  // Ready once a TCP connection gets a PONG: the log line format differs between Redis versions.
+  // Ready once the server on the port says it is this process: the log line format differs between
+  // Redis versions, and a free port handed to two test files at once (another Redis test, the
+  // Cluster's twelve ports) must not make both believe they own the one server that bound it.
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output}`);
-    if (await pings(port)) return child;
+    if (await answers(port, child.pid)) return child;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not answer on port ${port}: ${output}`);
 }
 
-async function pings(port: number): Promise<boolean> {
+async function answers(port: number, pid: number | undefined): Promise<boolean> {
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
+    let reply = '';
     socket.setTimeout(500);
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      const found = /process_id:(\d+)/.exec(reply);
+      if (!found && !reply.startsWith('-')) return;
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(Number(found?.[1]) === pid);
     });
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => {
@@ -113,9 +119,17 @@ async function pings(port: number): Promise<boolean> {
  * afterAll(() => redis.stop());
  */
 export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServer> {
-  const port = await freePort();
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'qrlogin-redis-')) : undefined;
-  let child: ChildProcess | undefined = await spawnRedis(port, dir);
+  let port = 0;
+  let child: ChildProcess | undefined;
+  // The free port may be taken by someone else before redis-server binds it: try another.
+  for (let attempt = 1; !child; attempt++) {
+    port = await freePort();
+    child = await spawnRedis(port, dir).catch((err) => {
+      if (attempt === 3) throw err;
+      return undefined;
+    });
+  }
   const stop = async () => {
     const running = child;
     child = undefined;
