@@ -22,6 +22,10 @@ export default defineConfig({
       }),
       project('browser', ['packages/browser/src/**/*.test.ts', 'packages/browser/test/**/*.test.ts']),
       project('app', ['packages/app/src/**/*.test.ts', 'packages/app/test/**/*.test.ts']),
+      project('better-auth', ['packages/better-auth/src/**/*.test.ts', 'packages/better-auth/test/**/*.test.ts'], {
+        // The PostgreSQL tests share one server; the e2e in test/ drives Chromium against this package.
+        fileParallelism: false,
+      }),
       project('examples', ['examples/**/*.test.ts']),
       project('e2e', ['test/**/*.test.ts'], { fileParallelism: false, testTimeout: 120_000 }),
     ],

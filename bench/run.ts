@@ -13,6 +13,7 @@ import type { Row, ScenarioResult } from './lib/result.js';
 import { childFileLimit } from './lib/spawn-child.js';
 import { renderTable } from './lib/table.js';
 import { writeDocs } from './lib/write-docs.js';
+import { appSigning } from './scenarios/app-signing.js';
 import { bundleSizes } from './scenarios/bundle-sizes.js';
 import { capacity } from './scenarios/capacity.js';
 import { polling } from './scenarios/polling.js';
@@ -23,11 +24,14 @@ import { throughput } from './scenarios/throughput.js';
 
 const args = process.argv.slice(2);
 const cfg: BenchConfig = args.includes('--quick') ? QUICK : FULL;
-const only = args
-  .find((a) => a.startsWith('--only='))
-  ?.slice(7)
-  .split(',')
-  .map(Number);
+// `pnpm bench hermes` is the phone's part alone (scenario 8), which needs no server or Redis.
+const only = args.includes('hermes')
+  ? [8]
+  : args
+      .find((a) => a.startsWith('--only='))
+      ?.slice(7)
+      .split(',')
+      .map(Number);
 const wanted = (n: number) => !only || only.includes(n);
 
 const fileLimit = await childFileLimit();
@@ -60,6 +64,7 @@ const scenarios: [number, string, () => Promise<ScenarioResult>][] = [
   [5, 'against polling', () => polling(cfg)],
   [6, 'soak', () => soak(cfg)],
   [7, 'bundle sizes', () => bundleSizes()],
+  [8, 'app signing on Hermes and V8', () => appSigning(cfg.quick ? 10 : 30)],
 ];
 
 const results: ScenarioResult[] = [];

@@ -28,7 +28,9 @@ const ENTRIES: Entry[] = [
     budget: 15_000,
   },
   { label: 'whole @qrlogin/browser', pkg: 'browser', code: `export * from './src/index.ts';` },
-  { label: 'app (@qrlogin/app, all exports)', pkg: 'app', code: `export * from './src/index.ts';`, budget: 14_000 },
+  // packages/app/.size-limit.json's budget: 18 kB since the fast tweetnacl build (scenario 8), 19 kB
+  // since registration signs the account and the label is checked on the phone.
+  { label: 'app (@qrlogin/app, all exports)', pkg: 'app', code: `export * from './src/index.ts';`, budget: 19_000 },
 ];
 
 /**

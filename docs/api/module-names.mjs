@@ -20,6 +20,8 @@ const NAMES = {
   'packages/browser/src/index.ts': '@qrlogin/browser',
   'packages/browser/src/element.ts': '@qrlogin/browser/element',
   'packages/app/src/index.ts': '@qrlogin/app',
+  'packages/better-auth/src/index.ts': '@qrlogin/better-auth',
+  'packages/better-auth/src/client.ts': '@qrlogin/better-auth/client',
 };
 
 /**

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `react` is its own entry so the core never pulls React in.
+  entry: { index: 'src/index.ts', react: 'src/react/index.ts' },
   format: ['esm'],
   dts: { resolve: ['@qrlogin/protocol'] },
   clean: true,
@@ -10,7 +11,7 @@ export default defineConfig({
   platform: 'neutral',
   // The protocol package is private: bundle it so the published package is self-contained.
   noExternal: ['@qrlogin/protocol'],
-  external: ['tweetnacl', /^tweetnacl\//],
+  external: ['tweetnacl', /^tweetnacl\//, 'react'],
   // Bundle the protocol from its TypeScript sources, so the build does not depend on the
   // protocol package having been built first.
   esbuildOptions(options) {

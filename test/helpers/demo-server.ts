@@ -27,7 +27,9 @@ export function startTestDemo(options: DemoOptions = {}): Promise<Demo> {
 export async function newNodePhone(demo: Demo): Promise<QrLoginApp> {
   const baseUrl = `${demo.url}/qrlogin`;
   const opened = await fetch(`${demo.url}/phone`);
-  await opened.text();
+  // The page names the app user, as the phone simulator reads it for the signed registration.
+  const userId = /<span id="app-user">([^<]+)<\/span>/.exec(await opened.text())?.[1];
+  if (!userId) throw new Error('GET /phone did not name the app user');
   const appCookie = opened.headers.getSetCookie().find((cookie) => cookie.startsWith('demo_app='));
   if (!appCookie) throw new Error('GET /phone did not sign the phone in to the app (no demo_app cookie)');
   const keys = generateDeviceKeys();
@@ -35,6 +37,7 @@ export async function newNodePhone(demo: Demo): Promise<QrLoginApp> {
     baseUrl,
     keys,
     label: 'e2e phone',
+    userId,
     headers: { cookie: appCookie.split(';')[0] as string },
   });
   return createQrLoginApp({ baseUrl, deviceId, keys });

@@ -243,7 +243,7 @@ export async function newPhone(instance: Endpoint, userId: string): Promise<Phon
       publicKey,
       label: `${userId}'s phone`,
       timestamp,
-      signature: signed(privateKey, { action: 'register', publicKey, timestamp }),
+      signature: signed(privateKey, { action: 'register', publicKey, userId, timestamp }),
     },
     headers: { 'x-test-user': userId, 'x-forwarded-for': ip },
   });

@@ -28,7 +28,13 @@ async function newPhone() {
   const cookie = (opened.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
   const keys = generateDeviceKeys();
   const baseUrl = `${demo.url}/qrlogin`;
-  const { deviceId } = await registerDevice({ baseUrl, keys, label: 'test phone', headers: { cookie } });
+  const { deviceId } = await registerDevice({
+    baseUrl,
+    keys,
+    label: 'test phone',
+    userId: 'ana@example.com',
+    headers: { cookie },
+  });
   return createQrLoginApp({ baseUrl, deviceId, keys });
 }
 
@@ -104,6 +110,7 @@ describe('pages', () => {
         baseUrl: `${demo.url}/qrlogin`,
         keys,
         label: 'stranger',
+        userId: 'ana@example.com',
         headers: { cookie: 'demo_app=forged' },
       }),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });

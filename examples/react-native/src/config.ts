@@ -12,3 +12,12 @@ export const QRLOGIN_BASE_URL = 'https://example.com/qrlogin';
 export async function hostAuthHeaders(): Promise<Record<string, string>> {
   return { authorization: 'Bearer <the token your app already has for this user>' };
 }
+
+/**
+ * The signed-in user's id, exactly as the host's `authenticate` hook returns it for
+ * {@link hostAuthHeaders}: it is signed into the device registration, so a captured registration
+ * cannot be spent under another account. A real app takes it from its existing login.
+ */
+export async function signedInUserId(): Promise<string> {
+  return '<the id your app already has for this user>';
+}

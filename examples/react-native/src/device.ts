@@ -12,7 +12,7 @@ import {
 } from '@qrlogin/app';
 import * as LocalAuthentication from 'expo-local-authentication';
 import * as SecureStore from 'expo-secure-store';
-import { hostAuthHeaders, QRLOGIN_BASE_URL } from './config.js';
+import { hostAuthHeaders, QRLOGIN_BASE_URL, signedInUserId } from './config.js';
 
 // Readable only while the phone is unlocked, and never copied into a backup or to a new phone:
 // a restored phone registers a key of its own.
@@ -43,6 +43,7 @@ export async function loadQrLoginApp(): Promise<QrLoginApp> {
       baseUrl: QRLOGIN_BASE_URL,
       keys,
       label: 'My phone',
+      userId: await signedInUserId(),
       headers: await hostAuthHeaders(),
     }));
     await SecureStore.setItemAsync(DEVICE_ID_KEY, deviceId, secureOptions);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createQrLoginApp } from './create-qr-login-app.js';
 import { deviceKeysFromSeed } from './device-keys.js';
-import { memoryKeyStore } from './key-store.js';
+import { type KeyStore, memoryKeyStore } from './key-store.js';
 import type { FetchInitLike, FetchLike } from './platform.js';
 
 const BASE = 'https://example.com/qrlogin';
@@ -38,6 +38,20 @@ function scripted(...answers: { status: number; body: unknown }[]) {
     return { status: next.status, headers: { get: () => null }, text: async () => JSON.stringify(next.body) };
   };
   return { fetch, sent };
+}
+
+/** The device's key store, counting its reads (each read is one key derivation). */
+function countingStore(): KeyStore & { reads: number } {
+  const store = memoryKeyStore(keys.seed);
+  const counting = {
+    ...store,
+    reads: 0,
+    getSeed: () => {
+      counting.reads++;
+      return store.getSeed();
+    },
+  };
+  return counting;
 }
 
 async function codeOf(promise: Promise<unknown> | (() => unknown)): Promise<string> {
@@ -230,6 +244,89 @@ describe('scan and decisions (fetch double)', () => {
       { action: 'reject', sessionId: SID },
     ]);
     expect(sent).toHaveLength(1);
+  });
+
+  it('reads and derives the key once per login request: scan and confirm share it', async () => {
+    const counting = countingStore();
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch });
+    const request = await app.scan(QR);
+    expect(await request.confirm()).toEqual(decision);
+    expect(counting.reads).toBe(1);
+  });
+
+  it('is over once answered: a second answer is refused locally, with no request', async () => {
+    const decision = { sessionId: SID, state: 'rejected', version: 3 };
+    const { fetch, sent } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch });
+    const request = await app.scan(QR);
+    await request.reject();
+    expect(await codeOf(request.confirm())).toBe('INVALID_STATE');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('stays open after a network error, so the same answer can be sent again', async () => {
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch: scriptedFetch, sent } = scripted(
+      { status: 200, body: loginRequestBody() },
+      { status: 200, body: decision },
+    );
+    let failNext = false;
+    const fetch: FetchLike = (url, init) => {
+      if (!failNext) return scriptedFetch(url, init);
+      failNext = false;
+      return Promise.reject(new TypeError('Network request failed'));
+    };
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch });
+    const request = await app.scan(QR);
+    failNext = true;
+    expect(await codeOf(request.confirm())).toBe('NETWORK_ERROR');
+    expect(await request.confirm()).toEqual(decision);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('is over once expired on the device clock, or disposed: later answers send nothing', async () => {
+    let clock = 1_000;
+    const { fetch, sent } = scripted(
+      { status: 200, body: loginRequestBody() },
+      { status: 200, body: loginRequestBody() },
+    );
+    const options = { baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed), fetch, now: () => clock };
+    const app = createQrLoginApp(options);
+    const expiring = await app.scan(QR);
+    clock += 60_000; // expiresAt - serverTime
+    expect(await codeOf(expiring.confirm())).toBe('SESSION_EXPIRED');
+    const disposed = await app.scan(QR);
+    disposed.dispose();
+    expect(await codeOf(disposed.confirm())).toBe('INVALID_STATE');
+    expect(sent).toHaveLength(2);
+  });
+
+  it('serialises a request for navigation and restores it: the open one as is, a closed one anew', async () => {
+    const counting = countingStore();
+    const decision = { sessionId: SID, state: 'confirmed', version: 3 };
+    const { fetch, sent } = scripted({ status: 200, body: loginRequestBody() }, { status: 200, body: decision });
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: counting, fetch, now: () => 1_000 });
+    const request = await app.scan(QR);
+    const params = JSON.parse(JSON.stringify(request)) as ReturnType<typeof request.toJSON>;
+    expect(params).toEqual({ ...loginRequestBody(), localExpiresAt: 61_000 });
+    expect(await app.restore(params)).toBe(request);
+    request.dispose();
+    const restored = await app.restore(params);
+    expect(restored).not.toBe(request);
+    expect(restored.localExpiresAt).toBe(61_000);
+    expect(await restored.confirm()).toEqual(decision);
+    expect(JSON.parse(sent[1]?.init.body ?? '')).toMatchObject({ deviceId: DEVICE });
+    expect(counting.reads).toBe(2);
+  });
+
+  it('refuses to restore anything but a request of its own server, with INVALID_REQUEST', async () => {
+    const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keyStore: memoryKeyStore(keys.seed) });
+    const data = { ...loginRequestBody(), localExpiresAt: 5 };
+    for (const bad of [null, {}, { ...data, localExpiresAt: 'soon' }, { ...data, origin: 'https://evil.example' }]) {
+      expect(await codeOf(app.restore(bad as typeof data))).toBe('INVALID_REQUEST');
+    }
   });
 
   it('fails with DEVICE_NOT_FOUND when the key store is empty, before any request', async () => {

@@ -4,6 +4,7 @@
  */
 import {
   isDeviceId,
+  isSessionId,
   parseQrPayload,
   QrLoginError,
   type QrPayload,
@@ -11,10 +12,11 @@ import {
   ROUTES,
   type ScanBody,
 } from '@qrlogin/protocol';
-import { type BeforeSign, createSigner, type KeySource } from './create-signer.js';
+import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
+import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { KeyStore } from './key-store.js';
-import { createLoginRequest, type LoginRequest } from './login-request.js';
+import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 import { resolveBaseUrl } from './resolve-base-url.js';
@@ -31,8 +33,9 @@ export interface QrLoginAppOptions {
   /** The device key pair, held in memory. */
   keys?: DeviceKeys;
   /**
-   * Where the device seed is stored; read for every signature, so the key is in memory only while
-   * signing. Preferred over `keys` in apps.
+   * Where the device seed is stored. Read once per login request (at scan, with no prompt: see
+   * {@link KeyStore.getSeed}); the key derived from it signs the scan and the decision and is wiped
+   * once the request is answered or expires. Preferred over `keys` in apps.
    */
   keyStore?: KeyStore;
   /** @default `globalThis.fetch`, looked up at call time */
@@ -64,6 +67,13 @@ export interface QrLoginApp {
    * `DEVICE_NOT_FOUND`, `PROXIMITY_DENIED`, `TIMESTAMP_SKEW`, `RATE_LIMITED`, `NETWORK_ERROR`.
    */
   scan(qrText: string): Promise<LoginRequest>;
+  /**
+   * Turns {@link LoginRequestData} (`request.toJSON()`, e.g. from navigation params) back into a
+   * working request. While the scanned request is still open in this app it is that same request
+   * (its key is not derived again); otherwise the key is read and derived anew. Throws
+   * `INVALID_REQUEST` for data that is not a login request of this app's server.
+   */
+  restore(data: LoginRequestData): Promise<LoginRequest>;
   /**
    * Revokes this device on the server (signed by its own key); it can do nothing afterwards. With
    * a `keyStore`, the seed is then deleted from it too, since the key is useless from now on.
@@ -99,7 +109,33 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('now must be a function returning ms since the epoch');
   const source: KeySource = keys ? { keys } : { keyStore: keyStore as KeyStore };
-  const sign = createSigner(source, beforeSign);
+  // Open requests by session, so a restored request is the live one and shares its key.
+  const open = new Map<string, LoginRequest>();
+
+  const openRequest = async (
+    sessionId: string,
+    prove: (sign: ReturnType<typeof createSigner>) => Promise<unknown>,
+    restoredExpiresAt?: number,
+  ): Promise<LoginRequest> => {
+    // One derivation per login request: the scan and the decision share this key pair.
+    const borrowed = await borrowDeviceKeys(source);
+    try {
+      const sign = createSigner(borrowed, beforeSign);
+      const answer = await prove(sign);
+      const release = () => {
+        open.delete(sessionId);
+        borrowed.release();
+      };
+      const context = { href, audience: origin, deviceId, sign, fetch, now, release };
+      const request = createLoginRequest(answer, sessionId, context, restoredExpiresAt);
+      open.get(sessionId)?.dispose();
+      open.set(sessionId, request);
+      return request;
+    } catch (error) {
+      borrowed.release();
+      throw error;
+    }
+  };
 
   const parse = (qrText: string): QrPayload => {
     const payload = parseQrPayload(qrText);
@@ -117,17 +153,39 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     parse,
     async scan(qrText: string): Promise<LoginRequest> {
       const { sessionId } = parse(qrText);
-      const timestamp = Math.floor(now());
-      const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
-      const body: ScanBody = { deviceId, timestamp, signature };
-      const answer = await postJson(href + ROUTES.scan(sessionId), body, { fetch });
-      return createLoginRequest(answer, sessionId, { href, audience: origin, deviceId, sign, fetch, now });
+      return openRequest(sessionId, async (sign) => {
+        const timestamp = Math.floor(now());
+        const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
+        const body: ScanBody = { deviceId, timestamp, signature };
+        return postJson(href + ROUTES.scan(sessionId), body, { fetch });
+      });
+    },
+    async restore(data: LoginRequestData): Promise<LoginRequest> {
+      const sessionId = (data as Partial<LoginRequestData> | null)?.sessionId;
+      const localExpiresAt = (data as Partial<LoginRequestData> | null)?.localExpiresAt;
+      if (!isSessionId(sessionId) || typeof localExpiresAt !== 'number' || !Number.isFinite(localExpiresAt)) {
+        throw new QrLoginError('INVALID_REQUEST', 'restore() takes what request.toJSON() returned');
+      }
+      const live = open.get(sessionId);
+      if (live) return live;
+      return openRequest(sessionId, async () => data, localExpiresAt).catch((error: unknown) => {
+        if (!(error instanceof QrLoginError) || error.code !== 'INTERNAL_ERROR') throw error;
+        throw new QrLoginError('INVALID_REQUEST', `restore() takes what request.toJSON() returned (${error.message})`);
+      });
     },
     async revoke(): Promise<void> {
-      const timestamp = Math.floor(now());
-      const signature = await sign({ action: 'revoke', audience: origin, deviceId, timestamp });
-      const body: RevokeDeviceBody = { timestamp, signature };
-      await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+      const borrowed = await borrowDeviceKeys(source);
+      try {
+        const timestamp = Math.floor(now());
+        const signature = await createSigner(
+          borrowed,
+          beforeSign,
+        )({ action: 'revoke', audience: origin, deviceId, timestamp });
+        const body: RevokeDeviceBody = { timestamp, signature };
+        await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+      } finally {
+        borrowed.release();
+      }
       if (keyStore) await keyStore.deleteSeed();
     },
   });

@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes as nodeRandomBytes, verify } from 'node:crypto';
 import { canonicalBytes, decodeBase64Url, QrLoginError, SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
-import nacl from 'tweetnacl/nacl.js';
+import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deviceKeysFromSeed, generateDeviceKeys } from './device-keys.js';
 import { signFields } from './sign-fields.js';

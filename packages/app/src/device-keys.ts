@@ -3,9 +3,7 @@
  * `tweetnacl`, which is pure JavaScript and so runs on Hermes, where there is no `crypto.subtle`.
  */
 import { encodeBase64Url, QrLoginError } from '@qrlogin/protocol';
-// The compact build (same API and types as the default nacl-fast.js): ~4 kB smaller gzipped, which
-// keeps the package in its 14 kB budget, and about as fast on Hermes, which runs both without a JIT.
-import nacl from 'tweetnacl/nacl.js';
+import { nacl } from './nacl.js';
 import type { RandomBytes } from './platform.js';
 import { resolveRandomBytes } from './rng.js';
 

@@ -14,7 +14,7 @@
  * const baseUrl = 'https://example.com/qrlogin';
  * const keyStore = expoSecureStoreKeyStore(SecureStore);
  * const { keys } = await loadOrCreateDeviceKeys(keyStore);
- * const { deviceId } = await registerDevice({ baseUrl, keys, label: 'My phone', headers: authHeaders });
+ * const { deviceId } = await registerDevice({ baseUrl, keys, label: 'My phone', userId, headers: authHeaders });
  * const app = createQrLoginApp({ baseUrl, deviceId, keyStore });
  * const request = await app.scan(qrText);
  * await request.confirm();
@@ -60,7 +60,7 @@ export {
   loadOrCreateDeviceKeys,
   memoryKeyStore,
 } from './key-store.js';
-export type { LoginRequest } from './login-request.js';
+export type { LoginRequest, LoginRequestData } from './login-request.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';
 export { signFields } from './sign-fields.js';

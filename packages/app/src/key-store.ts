@@ -1,7 +1,7 @@
 /**
  * Where a device's secret lives between app launches. Only the 32-byte seed is stored; the key
- * pair is re-derived from it whenever a signature is needed, so the secret sits in JavaScript
- * memory only while it is used.
+ * pair is derived from it once per login request and wiped when the request is over, so the secret
+ * sits in JavaScript memory only while a login needs it.
  */
 import { decodeBase64Url, encodeBase64Url } from '@qrlogin/protocol';
 import {
@@ -27,7 +27,11 @@ import type { Awaitable } from './platform.js';
  * };
  */
 export interface KeyStore {
-  /** The stored seed, or `null` when none has been stored (or it was deleted). */
+  /**
+   * The stored seed, or `null` when none has been stored (or it was deleted). Must not raise an OS
+   * prompt: it is read once per login, at scan, and the one prompt of a login belongs to the
+   * decision (`beforeSign` for `confirm`; docs/app.md, "The biometric gate").
+   */
   getSeed(): Awaitable<Uint8Array | null>;
   /** Stores the seed, replacing any previous one. */
   setSeed(seed: Uint8Array): Awaitable<void>;
@@ -75,7 +79,7 @@ export async function loadDeviceKeys(keyStore: KeyStore): Promise<DeviceKeys | n
  *
  * @example
  * const { keys, created } = await loadOrCreateDeviceKeys(keyStore);
- * if (created) await registerDevice({ baseUrl, keys, label: 'My phone', headers: authHeaders });
+ * if (created) await registerDevice({ baseUrl, keys, label: 'My phone', userId, headers: authHeaders });
  */
 export async function loadOrCreateDeviceKeys(
   keyStore: KeyStore,

@@ -47,7 +47,21 @@ export interface LoginRequest extends Readonly<LoginRequestBody> {
   confirm(input?: { code?: string }): Promise<DecisionResponse>;
   /** Refuses the login; the waiting page learns at once. Errors as for `confirm`. */
   reject(): Promise<DecisionResponse>;
+  /**
+   * Drops the request without answering (the user left the screen or scans again): the key read
+   * for it is wiped now instead of when it is answered; `confirm` and `reject` then fail with
+   * `INVALID_STATE`. An unanswered session simply expires on the server.
+   */
+  dispose(): void;
+  /** The request as plain {@link LoginRequestData} (also what `JSON.stringify(request)` gives). */
+  toJSON(): LoginRequestData;
 }
+
+/**
+ * A login request as plain data (what `toJSON()` returns): safe to put in navigation params or
+ * state, and turned back into a working request by {@link QrLoginApp.restore}. Holds no key.
+ */
+export type LoginRequestData = LoginRequestBody & { readonly localExpiresAt: number };
 
 /** What a login request needs from the app that scanned it. */
 export interface LoginRequestContext {
@@ -59,7 +73,12 @@ export interface LoginRequestContext {
   sign: Signer;
   fetch: FetchLike | undefined;
   now: () => number;
+  /** Called once the request will sign nothing more (answered, expired, disposed): wipes its key. */
+  release: () => void;
 }
+
+/** Errors after which the same answer may be sent again; after any other, the request is over. */
+const RETRYABLE = new Set(['NETWORK_ERROR', 'RATE_LIMITED']);
 
 function malformed(what: string): QrLoginError {
   return new QrLoginError('INTERNAL_ERROR', `the server's scan response is malformed: ${what}`);
@@ -109,19 +128,38 @@ function checkDecision(answer: unknown, sessionId: string): DecisionResponse {
 }
 
 /**
- * Builds the {@link LoginRequest} for a scan response (used by {@link createQrLoginApp}; not part of
- * the package's public surface).
+ * Builds the {@link LoginRequest} for a scan response, or for restored {@link LoginRequestData} with
+ * its `restoredExpiresAt` (used by {@link createQrLoginApp}; not part of the package's public
+ * surface).
  *
  * @example
  * const request = createLoginRequest(await postJson(scanUrl, body), sessionId, context);
  */
-export function createLoginRequest(answer: unknown, sessionId: string, context: LoginRequestContext): LoginRequest {
+export function createLoginRequest(
+  answer: unknown,
+  sessionId: string,
+  context: LoginRequestContext,
+  restoredExpiresAt?: number,
+): LoginRequest {
   const body = checkBody(answer, sessionId, context.audience);
   const receivedAt = context.now();
   // One decision at a time: a double tap must not send confirm twice, or confirm and reject at once.
   let inFlight = false;
+  let over: 'answered' | 'expired' | 'disposed' | undefined;
+  const localExpiresAt = restoredExpiresAt ?? receivedAt + (body.expiresAt - body.serverTime);
+  const finish = (why: NonNullable<typeof over>) => {
+    if (over) return;
+    over = why;
+    context.release();
+  };
 
   const decide = async (action: 'confirm' | 'reject', code: string | undefined): Promise<DecisionResponse> => {
+    // Checked on the device clock rather than by a timer: Hermes' standalone VM runs every timer at
+    // once, and an app that never answers drops the key with dispose().
+    if (!over && context.now() >= localExpiresAt) finish('expired');
+    if (over === 'expired') throw new QrLoginError('SESSION_EXPIRED', 'this login request has expired: scan again');
+    if (over === 'disposed') throw new QrLoginError('INVALID_STATE', 'this login request was put away: scan again');
+    if (over) throw new QrLoginError('INVALID_STATE', 'this login request has already been answered');
     if (inFlight) throw new QrLoginError('INVALID_STATE', 'an answer to this login request is already being sent');
     inFlight = true;
     try {
@@ -138,7 +176,16 @@ export function createLoginRequest(answer: unknown, sessionId: string, context: 
       const signature = await context.sign(fields);
       const route = action === 'confirm' ? ROUTES.confirm(sessionId) : ROUTES.reject(sessionId);
       const payload = { deviceId: context.deviceId, timestamp, signature, ...(code === undefined ? {} : { code }) };
-      return checkDecision(await postJson(context.href + route, payload, { fetch: context.fetch }), sessionId);
+      const decision = checkDecision(
+        await postJson(context.href + route, payload, { fetch: context.fetch }),
+        sessionId,
+      );
+      finish('answered');
+      return decision;
+    } catch (error) {
+      // A refused gate (beforeSign) or a lost connection leaves the request open for another try.
+      if (error instanceof QrLoginError && !RETRYABLE.has(error.code)) finish('answered');
+      throw error;
     } finally {
       inFlight = false;
     }
@@ -146,7 +193,7 @@ export function createLoginRequest(answer: unknown, sessionId: string, context: 
 
   return Object.freeze({
     ...body,
-    localExpiresAt: receivedAt + (body.expiresAt - body.serverTime),
+    localExpiresAt,
     confirm(input: { code?: string } = {}) {
       let code: string | undefined;
       if (body.codeRequired) {
@@ -162,6 +209,12 @@ export function createLoginRequest(answer: unknown, sessionId: string, context: 
     },
     reject() {
       return decide('reject', undefined);
+    },
+    dispose() {
+      finish('disposed');
+    },
+    toJSON(): LoginRequestData {
+      return { ...body, localExpiresAt };
     },
   });
 }

@@ -50,6 +50,9 @@ export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchRespo
 interface PlatformGlobals {
   crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array };
   fetch?: FetchLike;
+  /** The React entry's countdown; React Native, browsers and Node all have it. */
+  setInterval?: (callback: () => void, ms: number) => unknown;
+  clearInterval?: (handle: unknown) => void;
 }
 
 /**

@@ -2,10 +2,8 @@
  * The one place a device signature is made.
  */
 import { canonicalBytes, encodeBase64Url, type SignedFields } from '@qrlogin/protocol';
-// The compact build (same API and types as the default nacl-fast.js): ~4 kB smaller gzipped, which
-// keeps the package in its 14 kB budget, and about as fast on Hermes, which runs both without a JIT.
-import nacl from 'tweetnacl/nacl.js';
 import type { DeviceKeys } from './device-keys.js';
+import { nacl } from './nacl.js';
 
 /**
  * Signs the canonical bytes of `fields` (the same bytes the server rebuilds and verifies) and

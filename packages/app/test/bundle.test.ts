@@ -42,6 +42,8 @@ describe('package shape', () => {
     expect(pkg.types).toBe('./dist/index.d.ts');
     expect(pkg['react-native']).toBe('./dist/index.js');
     expect(pkg.sideEffects).toBe(false);
+    expect(pkg.exports['./react'].types).toBe('./dist/react.d.ts');
+    expect(pkg.peerDependenciesMeta.react.optional).toBe(true);
     expect(Object.keys(pkg.dependencies)).toEqual(['tweetnacl']);
   });
 
@@ -49,9 +51,16 @@ describe('package shape', () => {
     for (const file of sourceFiles(join(PACKAGE_DIR, 'src'))) {
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"]node:|require\(\s*['"]node:/);
     }
-    const dist = readFileSync(join(PACKAGE_DIR, 'dist/index.js'), 'utf8');
-    const imports = [...dist.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    expect(new Set(imports)).toEqual(new Set(['tweetnacl/nacl.js']));
+    // The core (index.js and the chunk it shares with react.js) imports tweetnacl only; React is
+    // imported by the optional ./react entry alone.
+    const importsOf = (file: string): string[] => {
+      const code = readFileSync(join(PACKAGE_DIR, 'dist', file), 'utf8');
+      return [...code.matchAll(/^import\s[^;]*?from\s*"([^"]+)";$/gm)].flatMap((m) =>
+        m[1]?.startsWith('./') ? importsOf(m[1].slice(2)) : [m[1] ?? ''],
+      );
+    };
+    expect(new Set(importsOf('index.js'))).toEqual(new Set(['tweetnacl']));
+    expect(new Set(importsOf('react.js'))).toEqual(new Set(['tweetnacl', 'react']));
   });
 });
 
@@ -71,7 +80,7 @@ describe('bundling the build', () => {
     expect(result.warnings).toEqual([]);
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs).toContain('packages/app/dist/index.js'); // the react-native condition picked the build
-    expect(inputs.some((path) => path.includes('tweetnacl/nacl.js'))).toBe(true);
+    expect(inputs.some((path) => path.includes('tweetnacl/nacl-fast.js'))).toBe(true);
     expect(inputs.filter((path) => path.startsWith('node:') || /(^|\/)src\//.test(path))).toEqual([]);
   });
 
@@ -82,7 +91,7 @@ describe('bundling the build', () => {
       expect(result.size, result.name).toBeGreaterThan(5_000); // a real measurement, not an empty bundle
       expect(result.size, result.name).toBeLessThanOrEqual(result.limit);
     }
-    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(14_000);
+    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(19_000); // 14 kB → 18 kB for nacl-fast (bench scenario 8) → 19 kB for the account-bound registration and label checks
   });
 
   const unavailable = hermesUnavailableReason();

@@ -70,6 +70,7 @@ describe.skipIf(skip)('@qrlogin/app on Hermes', () => {
       now: Date.now(),
       baseUrl: server.baseUrl,
       authorization: AUTH.alice.authorization,
+      userId: 'alice',
       qrText: session.qrPayload,
       answers: [],
     });

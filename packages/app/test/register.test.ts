@@ -29,6 +29,7 @@ describe('registerDevice against the real server', () => {
       baseUrl: server.baseUrl,
       keys,
       label: 'Ana’s phone',
+      userId: 'alice',
       headers: AUTH.alice,
     });
     const record = await server.devices.get(deviceId);
@@ -38,10 +39,18 @@ describe('registerDevice against the real server', () => {
 
   it('is refused without the host’s credentials, storing nothing', async () => {
     const keys = newKeys();
-    expect(await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x' }))).toBe('UNAUTHENTICATED');
+    expect(await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', userId: 'alice' }))).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(
       await codeOf(
-        registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', headers: { authorization: 'Bearer forged' } }),
+        registerDevice({
+          baseUrl: server.baseUrl,
+          keys,
+          label: 'x',
+          userId: 'alice',
+          headers: { authorization: 'Bearer forged' },
+        }),
       ),
     ).toBe('UNAUTHENTICATED');
     expect(await server.devices.listByUser('alice')).toEqual([]);
@@ -49,12 +58,40 @@ describe('registerDevice against the real server', () => {
 
   it('refuses the same key twice (DEVICE_EXISTS), keeping the first registration', async () => {
     const keys = newKeys();
-    await registerDevice({ baseUrl: server.baseUrl, keys, label: 'first', headers: AUTH.alice });
-    expect(await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'again', headers: AUTH.bob }))).toBe(
-      'DEVICE_EXISTS',
-    );
+    await registerDevice({ baseUrl: server.baseUrl, keys, label: 'first', userId: 'alice', headers: AUTH.alice });
+    expect(
+      await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'again', userId: 'bob', headers: AUTH.bob })),
+    ).toBe('DEVICE_EXISTS');
     expect(await server.devices.listByUser('bob')).toEqual([]);
     expect((await server.devices.listByUser('alice')).map((d) => d.label)).toEqual(['first']);
+  });
+
+  it('is safe to retry: the same key for the same user returns the same deviceId (a lost response orphans nothing)', async () => {
+    const keys = newKeys();
+    const first = await registerDevice({
+      baseUrl: server.baseUrl,
+      keys,
+      label: 'p',
+      userId: 'alice',
+      headers: AUTH.alice,
+    });
+    const again = await registerDevice({
+      baseUrl: server.baseUrl,
+      keys,
+      label: 'p',
+      userId: 'alice',
+      headers: AUTH.alice,
+    });
+    expect(again).toEqual(first);
+    expect(await server.devices.listByUser('alice')).toHaveLength(1);
+  });
+
+  it('signs the account: a userId other than the one the host authenticates is refused (SIGNATURE_INVALID)', async () => {
+    const keys = newKeys();
+    expect(
+      await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', userId: 'bob', headers: AUTH.alice })),
+    ).toBe('SIGNATURE_INVALID');
+    expect(await server.devices.listByUser('alice')).toEqual([]);
   });
 
   it('needs proof of possession: a public key signed by another key is refused', async () => {
@@ -62,7 +99,9 @@ describe('registerDevice against the real server', () => {
     const victim = newKeys();
     const forged: DeviceKeys = { ...mine, publicKey: victim.publicKey };
     expect(
-      await codeOf(registerDevice({ baseUrl: server.baseUrl, keys: forged, label: 'x', headers: AUTH.alice })),
+      await codeOf(
+        registerDevice({ baseUrl: server.baseUrl, keys: forged, label: 'x', userId: 'alice', headers: AUTH.alice }),
+      ),
     ).toBe('SIGNATURE_INVALID');
     expect(await server.devices.listByUser('alice')).toEqual([]);
   });
@@ -76,7 +115,14 @@ describe('registerDevice against the real server', () => {
         fetch(url.replace(other.origin, server.origin), init);
       expect(
         await codeOf(
-          registerDevice({ baseUrl: other.baseUrl, keys, label: 'x', headers: AUTH.alice, fetch: redirect }),
+          registerDevice({
+            baseUrl: other.baseUrl,
+            keys,
+            label: 'x',
+            userId: 'alice',
+            headers: AUTH.alice,
+            fetch: redirect,
+          }),
         ),
       ).toBe('SIGNATURE_INVALID');
       expect(await server.devices.listByUser('alice')).toEqual([]);
@@ -88,9 +134,11 @@ describe('registerDevice against the real server', () => {
   it('refuses a stale proof (TIMESTAMP_SKEW)', async () => {
     const keys = newKeys();
     const now = () => Date.now() - 10 * 60_000;
-    expect(await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', headers: AUTH.alice, now }))).toBe(
-      'TIMESTAMP_SKEW',
-    );
+    expect(
+      await codeOf(
+        registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', userId: 'alice', headers: AUTH.alice, now }),
+      ),
+    ).toBe('TIMESTAMP_SKEW');
     expect(await server.devices.listByUser('alice')).toEqual([]);
   });
 
@@ -102,9 +150,9 @@ describe('registerDevice against the real server', () => {
       ...deviceKeysFromSeed(new Uint8Array(randomBytes(32))),
       publicKey: Buffer.from(identity).toString('base64url'),
     };
-    expect(await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', headers: AUTH.alice }))).toBe(
-      'KEY_INVALID',
-    );
+    expect(
+      await codeOf(registerDevice({ baseUrl: server.baseUrl, keys, label: 'x', userId: 'alice', headers: AUTH.alice })),
+    ).toBe('KEY_INVALID');
     expect(await server.devices.listByUser('alice')).toEqual([]);
   });
 
@@ -112,8 +160,8 @@ describe('registerDevice against the real server', () => {
     const closed = await startServer();
     const baseUrl = closed.baseUrl;
     await closed.close();
-    expect(await codeOf(registerDevice({ baseUrl, keys: newKeys(), label: 'x', headers: AUTH.alice }))).toBe(
-      'NETWORK_ERROR',
-    );
+    expect(
+      await codeOf(registerDevice({ baseUrl, keys: newKeys(), label: 'x', userId: 'alice', headers: AUTH.alice })),
+    ).toBe('NETWORK_ERROR');
   });
 });

@@ -22,8 +22,8 @@ export interface QrLoginClientOptions {
    */
   baseUrl: string;
   /**
-   * `auto` tries the WebSocket and falls back to long-poll when it cannot connect; `websocket` and
-   * `poll` use only that one.
+   * `auto` tries the WebSocket and falls back to long-poll when it cannot connect, probing for the
+   * WebSocket's return meanwhile (4× the `reconnect` delays); `websocket` and `poll` use only that one.
    * @default 'auto'
    */
   transport?: 'auto' | TransportKind;

@@ -7,6 +7,7 @@ import {
   resolveClientOptions,
   type TransportKind,
 } from './client-options.js';
+import { misconfigurationHint } from './misconfiguration.js';
 import type { FetchLike } from './request-json.js';
 import { resolveEndpoints } from './resolve-endpoints.js';
 import { type SessionApi, sessionApi } from './session-api.js';
@@ -89,6 +90,28 @@ const asQrLoginError = (error: unknown) =>
 // even after they once worked (a network that started blocking them mid-page).
 const SOCKET_FAILURES_BEFORE_FALLBACK = 3;
 
+// Probes back to the WebSocket from long-poll wait this many times the reconnect delays: a network
+// that really blocks sockets costs one refused upgrade a minute at most (with the defaults).
+const PROBE_DELAY_FACTOR = 4;
+
+const pageOrigin = () => (globalThis as { location?: { origin?: string } }).location?.origin ?? '';
+
+let warnedSocketFallback = false;
+
+/**
+ * Said once per page: a WebSocket that never connected is often a server without `qr.attach` or a
+ * proxy without WebSocket support, and the long-poll that follows hides it completely.
+ */
+function warnSocketFallback(url: string, error: QrLoginError): void {
+  if (warnedSocketFallback) return;
+  warnedSocketFallback = true;
+  console.warn(
+    `qrlogin: the WebSocket ${url} did not connect (${error.code}); long-polling instead. If the server should ` +
+      'take WebSockets, call qr.attach(server) there and let any proxy pass the Upgrade header (Vite: ws: true); ' +
+      'set the "transport" option to "poll" to long-poll on purpose.',
+  );
+}
+
 class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient {
   readonly #o: ResolvedClientOptions;
   #api: SessionApi | undefined;
@@ -106,6 +129,12 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
   #socketWorked = false;
   #socketFailures = 0;
   #fallback = false;
+  /** Consecutive failed probes back to the WebSocket while on the long-poll fallback. */
+  #probeAttempt = 0;
+  /** A probe is scheduled or its socket is open. */
+  #probing = false;
+  /** Aborts the current long-poll chain alone, when a probe socket takes over. */
+  #pollAbort: AbortController | undefined;
   #activeMs = 0;
   #visibleSince: number | undefined;
   #rotationDue = false;
@@ -196,6 +225,9 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     this.#abort = undefined;
     this.#closeSocket?.();
     this.#closeSocket = undefined;
+    this.#pollAbort?.abort();
+    this.#pollAbort = undefined;
+    this.#probing = false;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#session) this.#session.done = true;
@@ -246,6 +278,8 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
         if (gen !== this.#gen) return;
         const error = asQrLoginError(caught);
         if (!transient(error) || this.#attempt >= this.#o.reconnect.maxAttempts - 1) {
+          const hint = misconfigurationHint(error, this.#o.baseUrl, pageOrigin());
+          if (hint) console.warn(hint);
           this.#fail(error);
           throw error;
         }
@@ -266,12 +300,44 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
   }
 
   #subscribe(gen: number): void {
+    // A probe socket took over while a failed poll waited for its retry: it is the channel now.
+    if (this.#closeSocket && !this.#fallback) return;
     const useSocket = this.#WebSocket && this.#o.transport !== 'poll' && !this.#fallback;
-    if (useSocket) this.#connect(gen);
-    else void this.#poll(gen, undefined);
+    if (useSocket) this.#connect(gen, false);
+    else this.#startPoll(gen);
   }
 
-  #connect(gen: number): void {
+  /** Long-polls; on the `auto` fallback, also keeps probing for the WebSocket's return. */
+  #startPoll(gen: number): void {
+    const abort = new AbortController();
+    this.#pollAbort = abort;
+    void this.#poll(gen, undefined, abort.signal);
+    if (this.#fallback) this.#scheduleProbe(gen);
+  }
+
+  /**
+   * A fallback caused by a blip (a 503 while the store was down, a proxy restarting) must not
+   * last for the page's life: try the WebSocket again, with backoff, while long-polling on.
+   */
+  #scheduleProbe(gen: number): void {
+    if (this.#probing || !this.#WebSocket) return;
+    this.#probing = true;
+    const { initialDelayMs, maxDelayMs, maxAttempts } = this.#o.reconnect;
+    const delay = backoffDelay(this.#probeAttempt++, {
+      initialDelayMs: initialDelayMs * PROBE_DELAY_FACTOR,
+      maxDelayMs: maxDelayMs * PROBE_DELAY_FACTOR,
+      maxAttempts,
+    });
+    this.#later(delay, () => {
+      if (gen === this.#gen) this.#connect(gen, true);
+    });
+  }
+
+  /**
+   * Opens the session's socket. A `probe` runs beside the long-poll: its first snapshot makes it
+   * the channel (the poll stops); failing before that only schedules the next probe.
+   */
+  #connect(gen: number, probe: boolean): void {
     const session = this.#session!;
     this.#closeSocket = openSocket(
       this.#WebSocket!,
@@ -280,6 +346,13 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
       {
         onSnapshot: (snapshot) => {
           if (gen !== this.#gen) return;
+          if (probe && this.#fallback) {
+            this.#fallback = false;
+            this.#probing = false;
+            this.#probeAttempt = 0;
+            this.#pollAbort?.abort();
+            this.#pollAbort = undefined;
+          }
           this.#socketWorked = true;
           this.#socketFailures = 0;
           this.#delivered('websocket', snapshot);
@@ -287,13 +360,20 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
         onEnd: (authenticated, error) => {
           if (gen !== this.#gen) return;
           this.#closeSocket = undefined;
+          if (probe && !authenticated) {
+            this.#probing = false;
+            this.#scheduleProbe(gen);
+            return;
+          }
           if (!authenticated && transient(error) && this.#o.transport === 'auto') {
             this.#socketFailures++;
             if (!this.#socketWorked || this.#socketFailures >= SOCKET_FAILURES_BEFORE_FALLBACK) {
-              // Upgrades are refused or swallowed on this network: long-poll from now on, at once.
+              // Upgrades are refused or swallowed on this network: long-poll at once, probing for
+              // the socket's return now and then.
               this.#fallback = true;
+              if (!this.#socketWorked) warnSocketFallback(this.#socketUrl, error);
               this.emit('error', error, { fatal: false });
-              if (gen === this.#gen) void this.#poll(gen, undefined);
+              if (gen === this.#gen) this.#startPoll(gen);
               return;
             }
           }
@@ -304,16 +384,16 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     );
   }
 
-  async #poll(gen: number, after: number | undefined): Promise<void> {
+  async #poll(gen: number, after: number | undefined, signal: AbortSignal): Promise<void> {
     const session = this.#session!;
     try {
-      const snapshot = await this.#api!.read(session.info.sessionId, session.secret, after, this.#abort!.signal);
-      if (gen !== this.#gen) return;
+      const snapshot = await this.#api!.read(session.info.sessionId, session.secret, after, signal);
+      if (gen !== this.#gen || signal.aborted) return;
       this.#delivered('poll', snapshot);
       // Ask for what comes after the newest version seen; a reconnect (after = undefined) re-reads the snapshot.
-      if (gen === this.#gen) void this.#poll(gen, session.version);
+      if (gen === this.#gen && !signal.aborted) void this.#poll(gen, session.version, signal);
     } catch (caught) {
-      if (gen !== this.#gen) return;
+      if (gen !== this.#gen || signal.aborted) return;
       this.#lost(gen, asQrLoginError(caught));
     }
   }

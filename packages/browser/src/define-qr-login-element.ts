@@ -4,6 +4,7 @@ import type { QrLoginClientOptions } from './client-options.js';
 import { ELEMENT_CSS } from './element-styles.js';
 import { resolveStrings } from './i18n/resolve-strings.js';
 import { formatString, type QrLoginStrings } from './i18n/strings.js';
+import { isMisconfiguration } from './misconfiguration.js';
 import { renderQrSvg } from './render-qr.js';
 
 /** The `<qr-login>` element's own API, on top of `HTMLElement`'s. */
@@ -37,10 +38,58 @@ type StatusKey = Exclude<keyof QrLoginStrings, 'qrLabel' | 'countdown' | 'refres
 
 const LIVE_STATES = ['pending', 'scanned'];
 
+// Where a defined class keeps the client options it was defined with. A registry symbol, not a
+// module variable: the `<script>` build and an ES module copy of this file must see each other's.
+const DEFINED_WITH = Symbol.for('@qrlogin/browser.elementClientOptions');
+
+/** Same value: identical, or plain objects / arrays whose entries are the same values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) {
+    return false;
+  }
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+// Waits before posting the login again after a 503 or a network failure: well inside the server's
+// 30 s window in which a redemption written despite a 503 can still be taken by the same secret.
+const REDEEM_RETRY_DELAYS_MS = [1000, 2000, 4000];
+
 /**
- * Defines `<qr-login>` (or `tagName`) and returns its class; calling it again returns the class
- * already defined. The class is only built here, so importing the package on a server (no
- * `HTMLElement`) is safe.
+ * Posts the confirmed login to the host's redeem route, again after a `503` or a network failure:
+ * `qr.redeem()` answers a retry with the same secret with the redemption an earlier, failed call
+ * wrote, so retrying is what signs the user in after a store blip.
+ */
+async function postLogin(url: string, login: { sessionId: string; browserSecret: string }): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const delay = REDEEM_RETRY_DELAYS_MS[attempt];
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(login),
+        credentials: 'same-origin',
+      });
+      if (response.status !== 503 || delay === undefined) return response;
+    } catch (error) {
+      if (delay === undefined) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+/**
+ * Defines `<qr-login>` (or `tagName`) and returns its class. The class is only built here, so
+ * importing the package on a server (no `HTMLElement`) is safe.
+ *
+ * One definition per tag: `import '@qrlogin/browser/element'` (or the `<script>` build) defines
+ * `<qr-login>` with no client options. To pass options, call this function instead of importing
+ * that entry, before the element is used. Calling it again for a defined tag returns the class
+ * when the options are the same (or none are given), and throws a `TypeError` when they differ:
+ * a custom element cannot be defined twice, so the new options could never take effect.
  *
  * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
  * sets its session cookie), `redirect` (where to go once signed in), `transport`
@@ -61,7 +110,15 @@ const LIVE_STATES = ['pending', 'scanned'];
 export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}): CustomElementConstructor {
   const tagName = options.tagName ?? 'qr-login';
   const existing = customElements.get(tagName);
-  if (existing) return existing;
+  if (existing) {
+    const definedWith = (existing as unknown as Record<symbol, unknown>)[DEFINED_WITH];
+    if (options.client === undefined || sameValue(options.client ?? {}, definedWith)) return existing;
+    throw new TypeError(
+      `defineQrLoginElement: option "client" differs from the options <${tagName}> was already defined with ` +
+        `(importing "@qrlogin/browser/element" or the <script> build defines <qr-login> with none). ` +
+        'Call defineQrLoginElement(options) instead of importing that entry, or pass another "tagName".',
+    );
+  }
 
   let sheet: CSSStyleSheet | undefined;
   const adoptable = 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
@@ -189,7 +246,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       });
       client.on('confirmed', (login) => void this.#redeem(login));
       client.on('error', (error, { fatal }) => {
-        if (fatal) this.#failed(error);
+        if (fatal) this.#failed(error, isMisconfiguration(error) ? 'misconfigured' : 'error');
       });
       client.start().catch(() => {});
     }
@@ -207,12 +264,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       const url = this.getAttribute('redeem-url');
       if (!url) return void this.#emit('qrlogin-confirmed', login);
       try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(login),
-          credentials: 'same-origin',
-        });
+        const response = await postLogin(url, login);
         const text = await response.text();
         let detail: unknown = null;
         try {
@@ -279,6 +331,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     }
   }
 
+  Object.defineProperty(Element, DEFINED_WITH, { value: options.client ?? {} });
   customElements.define(tagName, Element);
   return Element;
 }

@@ -30,11 +30,21 @@ export async function requestJson<T>(fetchFn: FetchLike, url: string, init: Requ
     // A proxy's HTML error page: the status below still says what happened.
   }
   if (response.ok) return body as T;
-  const error = errorFromBody(body, response.status);
+  const error = notQrLogin(body, response.status)
+    ? new QrLoginError(
+        response.status === 404 ? 'NOT_FOUND' : 'METHOD_NOT_ALLOWED',
+        `${init.method ?? 'GET'} ${pathOf(url)} answered ${response.status} without a qrlogin error: is qrlogin mounted there?`,
+      )
+    : errorFromBody(body, response.status);
   const retryAfter = Number(response.headers.get('retry-after'));
   return Promise.reject(
     retryAfter > 0 ? new QrLoginError(error.code, error.message, { retryAfterSeconds: retryAfter }) : error,
   );
+}
+
+// A 404 / 405 page that is not qrlogin's: a wrong `baseUrl`, which retrying never fixes.
+function notQrLogin(body: unknown, status: number): boolean {
+  return (status === 404 || status === 405) && !(body as { error?: unknown } | null)?.error;
 }
 
 // Only the path goes into messages: the query may carry nothing secret today, but messages are logged.

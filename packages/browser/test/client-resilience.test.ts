@@ -3,7 +3,7 @@
  * refused (long-poll fallback), a server that cannot be reached, rotation on expiry with its caps
  * and its pause while hidden, and `destroy()` leaving nothing behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createQrLoginClient,
   type QrLoginClient,
@@ -125,8 +125,33 @@ describe('long-poll fallback', () => {
     await request.confirm();
     const confirmed = await events.waitFor('confirmed');
     expect(await server.qr.redeem(confirmed)).toMatchObject({ userId: 'alice' });
-    expect(server.upgrades).toBe(1);
+    // Probes for the socket's return are refused too, silently: one error, one transport.
+    expect(events.all('error')).toHaveLength(1);
+    expect(events.all('transport')).toEqual(['poll']);
     await expect.poll(() => server!.heldPolls()).toBe(0);
+  });
+
+  it('goes back to the WebSocket once upgrades work again, and stops long-polling', async () => {
+    server = await startServer();
+    const phone = await server.phone();
+    server.blockUpgrades = true;
+    const { client, events } = make();
+    await client.start();
+    expect(await events.waitFor('transport')).toBe('poll');
+    await expect.poll(() => server!.heldPolls()).toBe(1);
+    const refused = server.upgrades;
+
+    server.blockUpgrades = false;
+    expect(await events.waitFor('transport', (kind) => kind === 'websocket')).toBe('websocket');
+    expect(server.upgrades).toBeGreaterThan(refused);
+    await expect.poll(() => server!.heldPolls()).toBe(0);
+
+    const request = await phone.scan(client.session!.qrPayload);
+    await events.waitFor('scanned');
+    await request.confirm();
+    await events.waitFor('confirmed');
+    expect(events.all('transport')).toEqual(['poll', 'websocket']);
+    expect(server.heldPolls()).toBe(0);
   });
 
   it('falls back on a server that does not serve WebSockets at all, and stays on long-poll across rotations', async () => {
@@ -141,7 +166,7 @@ describe('long-poll fallback', () => {
     const request = await phone.scan(second.qrPayload);
     await request.reject();
     expect(await events.waitFor('rejected')).toMatchObject({ sessionId: second.sessionId, reason: 'user' });
-    // One failed upgrade in all: the fallback is kept for the client's life.
+    // Probes for the socket's return fail silently: one error, and the page stays on long-poll.
     expect(events.all('error')).toHaveLength(1);
     expect(events.all('transport')).toEqual(['poll']);
   });
@@ -156,6 +181,26 @@ describe('session creation failures', () => {
     await expect(client.start()).rejects.toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
     expect(events.log).toEqual([['error', expect.objectContaining({ code: 'FORBIDDEN_ORIGIN' })]]);
     expect(client.session).toBeUndefined();
+  });
+
+  it('a baseUrl where qrlogin is not mounted (an HTML 404 of the host): fatal at once, NOT_FOUND, a console hint naming baseUrl', async () => {
+    server = await startServer({
+      host: (req, res) => {
+        if (req.url?.startsWith('/qrlogin')) return false;
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<!doctype html><h1>Not found</h1>');
+        return true;
+      },
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { client, events } = make({ baseUrl: `${server.origin}/login` });
+      await expect(client.start()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(events.all('error').map((e) => e.code)).toEqual(['NOT_FOUND']);
+      expect(warn.mock.calls).toEqual([[expect.stringContaining('check the "baseUrl" option')]]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('an unreachable server is retried with backoff, then reported fatal', async () => {

@@ -8,6 +8,7 @@ import jsQR from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { lateWriteStore } from '../../server/test/late-write-store.js';
 import { formatString, LOCALES } from '../src/index.js';
 import { buildIife, hostPage } from './helpers/host-page.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
@@ -23,6 +24,9 @@ let browser: Browser | undefined;
 let bundle = '';
 let server: TestServer | undefined;
 let page: Page | undefined;
+/** What the page printed with `console.warn`, and the server's `misconfigured` events, since `open()`. */
+let consoleWarnings: string[] = [];
+let misconfigured: { problem: string; option: string }[] = [];
 
 beforeAll(async () => {
   if (!haveChromium) return;
@@ -43,15 +47,26 @@ afterEach(async () => {
 });
 
 async function open(
-  options: Parameters<typeof startServer>[0] & { lang?: string; attributes?: Record<string, string> } = {},
+  options: Parameters<typeof startServer>[0] & {
+    lang?: string;
+    attributes?: Record<string, string>;
+    blockUpgrades?: boolean;
+  } = {},
 ): Promise<Page> {
-  const { lang = 'en', attributes = {}, ...serverOptions } = options;
+  const { lang = 'en', attributes = {}, blockUpgrades = false, ...serverOptions } = options;
   server = await startServer({
     ...serverOptions,
     host: hostPage({ bundle, lang, attributes: { 'base-url': '/qrlogin', 'redeem-url': '/login/qr', ...attributes } }),
   });
+  server.blockUpgrades = blockUpgrades;
+  misconfigured = [];
+  server.qr.events.on('misconfigured', (event) => misconfigured.push(event));
   const context = await browser!.newContext({ viewport: { width: 480, height: 640 } });
   page = await context.newPage();
+  consoleWarnings = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') consoleWarnings.push(message.text());
+  });
   await page.goto(`${server.origin}/`);
   return page;
 }
@@ -147,6 +162,9 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     await page.locator('qr-login').evaluate((el) => el.remove());
     await expect.poll(async () => (await server!.qr.inspect(sessionId))?.state).toBe('cancelled');
     expect(await violations(page)).toEqual([]);
+    // The forgotten `attach` is named once in the page's console and once by the server.
+    expect(consoleWarnings.filter((w) => w.includes('qr.attach(server)'))).toHaveLength(1);
+    expect(misconfigured).toEqual([expect.objectContaining({ problem: 'websocket-not-attached', option: 'attach' })]);
   });
 
   it('without redeem-url: qrlogin-confirmed hands the page what it needs to redeem itself', async () => {
@@ -187,5 +205,81 @@ describe.skipIf(!haveChromium)('<qr-login> in Chromium', () => {
     await (await phone.scan(text)).confirm();
     await navigated;
     expect((await page.context().cookies()).map((c) => c.name)).toContain('sid');
+  });
+
+  it('a redeem answered 503 whose write landed: the element posts again and the user is signed in, once', async () => {
+    const store = lateWriteStore();
+    store.failRedeemWrites = 1;
+    const page = await open({ store });
+    const redeemed: unknown[] = [];
+    server!.qr.events.on('redeemed', (event) => redeemed.push(event));
+    const text = await readQr(page);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(text)).confirm();
+    await expect.poll(() => statusText(page), { timeout: 10_000 }).toBe(LOCALES.en.signedIn);
+    expect(store.failRedeemWrites).toBe(0);
+    expect(redeemed).toHaveLength(1);
+    expect((await domEvents(page)).filter((e) => e.type === 'qrlogin-error')).toEqual([]);
+    expect((await page.context().cookies()).map((c) => c.name)).toContain('sid');
+  });
+
+  it('a page origin the server does not allow: says the site is set up wrong (not "could not reach"), names allowedOrigins, once', async () => {
+    const ja = LOCALES.ja;
+    const page = await open({ lang: 'ja', allowedOrigins: ['https://example.com'] });
+    await expect.poll(() => statusText(page)).toBe(ja.misconfigured);
+    expect(ja.misconfigured).not.toBe(ja.error);
+    expect(await page.locator('qr-login').getAttribute('state')).toBe('error');
+    const errors = (await domEvents(page)).filter((e) => e.type === 'qrlogin-error');
+    expect(errors).toEqual([
+      { type: 'qrlogin-error', detail: { code: 'FORBIDDEN_ORIGIN', message: expect.any(String) } },
+    ]);
+    expect(consoleWarnings).toEqual([expect.stringContaining(`"${server!.origin}" (FORBIDDEN_ORIGIN)`)]);
+    expect(consoleWarnings[0]).toContain('"allowedOrigins" option');
+
+    // Asking again changes nothing, and the server still said it once.
+    await page.getByRole('button', { name: ja.refresh }).click();
+    await expect
+      .poll(() => domEvents(page).then((events) => events.filter((e) => e.type === 'qrlogin-error').length))
+      .toBe(2);
+    expect(await statusText(page)).toBe(ja.misconfigured);
+    expect(misconfigured).toEqual([expect.objectContaining({ problem: 'forbidden-origin', option: 'allowedOrigins' })]);
+  });
+
+  it('a blip that refused the WebSocket: the page long-polls, then goes back to the WebSocket and signs in over it', async () => {
+    const page = await open({ blockUpgrades: true });
+    const text = await readQr(page);
+    await expect.poll(() => server!.heldPolls()).toBe(1);
+    const refused = server!.upgrades;
+    server!.blockUpgrades = false;
+    await expect.poll(() => server!.qr.socketCount, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => server!.heldPolls()).toBe(0);
+    expect(server!.upgrades).toBeGreaterThan(refused);
+    const phone = await server!.phone('alice');
+    await (await phone.scan(text)).confirm();
+    await expect.poll(() => statusText(page)).toBe(LOCALES.en.signedIn);
+    expect(server!.heldPolls()).toBe(0);
+  });
+
+  it('defineQrLoginElement(options) after the <script> build defined <qr-login>: throws naming "client"; same or no options return the class', async () => {
+    const page = await open();
+    const outcome = await page.evaluate(() => {
+      const { defineQrLoginElement } = (window as unknown as { QrLogin: typeof import('../src/index.js') }).QrLogin;
+      const defined = customElements.get('qr-login');
+      let thrown = '';
+      try {
+        defineQrLoginElement({ client: { rotate: false } });
+      } catch (error) {
+        thrown = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      const acme = defineQrLoginElement({ tagName: 'acme-qr-login', client: { rotate: false } });
+      return {
+        thrown,
+        noOptions: defineQrLoginElement() === defined,
+        emptyClient: defineQrLoginElement({ client: {} }) === defined,
+        sameAgain: defineQrLoginElement({ tagName: 'acme-qr-login', client: { rotate: false } }) === acme,
+      };
+    });
+    expect(outcome.thrown).toMatch(/^TypeError: defineQrLoginElement: option "client" differs .*<qr-login>/);
+    expect(outcome).toMatchObject({ noOptions: true, emptyClient: true, sameAgain: true });
   });
 });

@@ -57,6 +57,11 @@ export const ERROR_TABLE = {
   DEVICE_FORBIDDEN: { status: ERROR_STATUS.DEVICE_FORBIDDEN, description: 'The device may not do this.' },
   /** The public key is already registered as a device. */
   DEVICE_EXISTS: { status: ERROR_STATUS.DEVICE_EXISTS, description: 'This public key is already registered.' },
+  /** A signed message of a version the server no longer accepts for its action (e.g. a version 1 registration). */
+  UNSUPPORTED_VERSION: {
+    status: ERROR_STATUS.UNSUPPORTED_VERSION,
+    description: 'The signed message is of a version this server does not accept; update the app.',
+  },
   /** The public key is not a valid, safe Ed25519 key (wrong length, small order, not on curve). */
   KEY_INVALID: { status: ERROR_STATUS.KEY_INVALID, description: 'The public key is not a usable Ed25519 key.' },
   /** Number matching is on and no code was sent with the confirm. */

@@ -41,15 +41,70 @@ export function isChallenge(value: unknown): value is string {
 export function isDeviceId(value: unknown): value is string {
   return isToken(value, DEVICE_ID_LENGTH);
 }
-/** @example isPublicKeyText(publicKey) */
-export function isPublicKeyText(value: unknown): value is string {
-  return isToken(value, PUBLIC_KEY_LENGTH);
+/**
+ * True when the last symbol of base64url text for whole bytes leaves its unused low bits zero: a
+ * key or signature then has exactly one spelling, and a second spelling of the same bytes is
+ * refused as malformed (`INVALID_REQUEST`) instead of reaching the crypto.
+ */
+function canonicalTail(value: string, unusedBits: number): boolean {
+  const last = value.charCodeAt(value.length - 1);
+  const sextet = last >= 97 ? last - 71 : last >= 65 ? last - 65 : last >= 48 ? last + 4 : last === 45 ? 62 : 63;
+  return (sextet & ((1 << unusedBits) - 1)) === 0;
 }
-/** @example isSignatureText(signature) */
+
+/** 32 bytes, canonical base64url (the last symbol's 2 unused bits zero). @example isPublicKeyText(publicKey) */
+export function isPublicKeyText(value: unknown): value is string {
+  return isToken(value, PUBLIC_KEY_LENGTH) && canonicalTail(value, 2);
+}
+/** 64 bytes, canonical base64url (the last symbol's 4 unused bits zero). @example isSignatureText(signature) */
 export function isSignatureText(value: unknown): value is string {
-  return isToken(value, SIGNATURE_LENGTH);
+  return isToken(value, SIGNATURE_LENGTH) && canonicalTail(value, 4);
 }
 /** @example isCode('07') // true */
 export function isCode(value: unknown): value is string {
   return typeof value === 'string' && CODE_PATTERN.test(value);
+}
+
+/** Longest device label, in UTF-16 code units (what `String.length` counts in every runtime). */
+export const MAX_LABEL_LENGTH = 64;
+
+/** What {@link isDeviceLabel} accepts, in words, for error messages. */
+export const DEVICE_LABEL_RULE = '1–64 characters without control, bidi-control or line-separator characters';
+
+// C0 and C1 controls (newlines included), DEL, the bidi marks, embeddings, overrides and isolates,
+// and the line and paragraph separators: a label is shown on other screens and in logs, where any
+// of these could break a line or make "Ana's phone" read as something else.
+function forbiddenInLabel(c: number): boolean {
+  return (
+    c <= 0x1f ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x061c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x2028 && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  );
+}
+
+/**
+ * A device label: 1–{@link MAX_LABEL_LENGTH} UTF-16 code units of well-formed text (no lone
+ * surrogate) with no control, bidi-control or line-separator character. Any script and emoji are fine.
+ *
+ * @example
+ * isDeviceLabel('Ana’s iPhone') // true
+ * isDeviceLabel('evil\u202Eenohp') // false
+ */
+export function isDeviceLabel(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LABEL_LENGTH) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (forbiddenInLabel(c)) return false;
+    // A surrogate must be a high one followed by a low one: a lone half has no UTF-8 form.
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    }
+  }
+  return true;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import { QrLoginError } from './errors.js';
 import { canonicalBytes, canonicalMessage, type SignedFields } from './signing.js';
-import { SIGNING_TEST_VECTOR as V } from './test-vectors.js';
+import { REGISTER_TEST_VECTOR as R, SIGNING_TEST_VECTOR as V } from './test-vectors.js';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -79,6 +79,45 @@ describe('canonical signed message', () => {
         expect(ma === mb).toBe(same);
       }),
     );
+  });
+});
+
+describe('registration message (version 2)', () => {
+  const seed = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, Buffer.from(R.seedHex, 'hex')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+
+  it('reproduces the published registration vector byte for byte', () => {
+    expect(canonicalMessage(R.fields)).toBe(R.message);
+    expect(encodeBase64Url(sign(null, canonicalBytes(R.fields), seed))).toBe(R.signature);
+  });
+
+  it('binds the account: another userId gives another message', () => {
+    expect(canonicalMessage({ ...R.fields, userId: 'mallory@example.com' })).not.toBe(R.message);
+  });
+
+  it('is domain-separated from version 1, which bound no account', () => {
+    const { userId: _, ...v1 } = R.fields;
+    const old = canonicalMessage(v1, 1);
+    expect(old.split('\n')[0]).toBe('qrlogin-signature-v1');
+    expect(old).not.toContain('user:');
+    expect(() => canonicalMessage(R.fields, 1)).toThrow(/userId/);
+    expect(() => canonicalMessage(v1)).toThrow(/userId/);
+    expect(() => canonicalMessage(V.fields, 2)).toThrow(/version/);
+  });
+
+  it('writes the account as base64url of its UTF-8, and refuses what has none (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }), (userId) => {
+        const line = canonicalMessage({ ...R.fields, userId }).split('\n')[7];
+        expect(line).toBe(`user:${Buffer.from(userId, 'utf8').toString('base64url')}`);
+      }),
+    );
+    for (const userId of ['', 'a\ud800', '\udc00b', 'x'.repeat(257)]) {
+      expect(() => canonicalMessage({ ...R.fields, userId })).toThrow(QrLoginError);
+    }
   });
 });
 

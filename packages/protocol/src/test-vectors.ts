@@ -31,3 +31,33 @@ export const SIGNING_TEST_VECTOR = {
   ].join('\n'),
   signature: 'yW7BRcPUuV1Df8wt7ozkg_IaNaVYCZttWkSny2PFXuOIsusNmlTnWfFEH3UlGnB3EJnZwDKMXUCSBTJLiw_CDA',
 } as const;
+
+/**
+ * The published registration vector (version 2 of the signed message, also in `docs/protocol.md`):
+ * the same key registering itself to a non-ASCII account id, so an implementation also checks its
+ * UTF-8 and base64url of the `user` line.
+ */
+export const REGISTER_TEST_VECTOR = {
+  seedHex: SIGNING_TEST_VECTOR.seedHex,
+  publicKey: SIGNING_TEST_VECTOR.publicKey,
+  fields: {
+    action: 'register',
+    audience: 'https://example.com',
+    publicKey: 'A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg',
+    userId: 'ana.müller@example.com',
+    timestamp: 1767225600000,
+  } satisfies SignedFields,
+  message: [
+    'qrlogin-signature-v2',
+    'action:register',
+    'aud:https://example.com',
+    'sid:',
+    'chal:',
+    'dev:',
+    'key:A6EHv_POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg',
+    'user:YW5hLm3DvGxsZXJAZXhhbXBsZS5jb20',
+    'ts:1767225600000',
+    'code:',
+  ].join('\n'),
+  signature: 'kXLjUDjbIryb-GAeevwLh2zl0Gi3aR29M0MPoynuhmHKw4S8zgeqN4MoCSIBMjgFFoBG6w9Ponrm8_dvkpXQAw',
+} as const;

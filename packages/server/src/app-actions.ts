@@ -193,9 +193,14 @@ export async function decideSession(
   if (record.deviceId !== device.id || record.userId !== device.userId) {
     throw new QrLoginError('DEVICE_FORBIDDEN', `only the device that scanned this session may ${decision} it`);
   }
+  const code = 'code' in body ? body.code : undefined;
+  // A code is typed only when the login request asked for one; one sent anyway is a client bug,
+  // refused before anything is counted or verified, rather than silently signed and ignored.
+  if (code !== undefined && (decision !== 'confirm' || record.code === undefined)) {
+    throw new QrLoginError('INVALID_REQUEST', 'no code was asked for this session (codeRequired is false): send none');
+  }
   await ctx.limit('decidePerSession', sessionId, info.ip);
   await ctx.limit('decidePerUser', device.userId, info.ip);
-  const code = 'code' in body ? body.code : undefined;
   await verifySignature(
     ctx,
     device.publicKey,

@@ -17,6 +17,7 @@ import { parseUserAgent } from './requester/parse-user-agent.js';
 import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
+import { warnMisconfigured } from './warn-misconfigured.js';
 
 /** Who is creating the session, as the HTTP layer saw it. */
 export interface CreateInput {
@@ -42,7 +43,15 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
   // The allowlist's own copy of the origin: every session of a site then shares one string.
   const origin = input.origin ? options.allowedOrigins.get(input.origin) : '';
   if (origin === undefined) {
-    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${JSON.stringify(input.origin.slice(0, 100))} is not allowed`);
+    const quoted = JSON.stringify(input.origin.slice(0, 100));
+    warnMisconfigured(ctx, `origin ${quoted}`, {
+      problem: 'forbidden-origin',
+      option: 'allowedOrigins',
+      message:
+        `refused to create a session for a page on ${quoted}: if that is your site, add it to the ` +
+        `"allowedOrigins" option (default: the "origin" option, ${JSON.stringify(options.origin)})`,
+    });
+    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${quoted} is not allowed`);
   }
   await ctx.limit('createSession', rateLimitKeyOf(input.ip), input.ip);
   const now = options.now();
@@ -139,25 +148,84 @@ export interface Redemption {
 }
 
 /**
- * Moves a confirmed session to `redeemed`, exactly once, and says who signed in. The host then
- * issues a fresh session of its own.
+ * How long after a redemption was written a `redeem()` call with the same browser secret can still
+ * take it, provided no call took it before: the retry of a call that was answered 503 while its
+ * write landed anyway (a store that timed out, then caught up). Past this, `ALREADY_REDEEMED`.
+ * Shorter than the retention of finished sessions (`RETENTION_MS`), so the record is still there.
+ *
+ * @example
+ * import { REDEEM_RETRY_WINDOW_MS } from '@qrlogin/server';
+ * // A host that retries a 503 itself keeps its retries well inside the window.
+ * const retryDelaysMs = [1_000, 2_000, 4_000].filter((ms) => ms < REDEEM_RETRY_WINDOW_MS);
+ */
+export const REDEEM_RETRY_WINDOW_MS = 30_000;
+
+/**
+ * Moves a confirmed session to `redeemed` and hands the redemption to exactly one caller, who then
+ * issues a fresh session of its own. Two writes, each a compare-and-set: `confirmed → redeemed`,
+ * then the claim (`claimedAt`). A call whose first write timed out but landed leaves the
+ * redemption unclaimed, so the host's retry with the same secret, within
+ * {@link REDEEM_RETRY_WINDOW_MS}, gets it instead of `ALREADY_REDEEMED`; once claimed, every other
+ * call gets `ALREADY_REDEEMED`. The `redeemed` event and `onLogin` fire for the claiming call only.
  */
 export async function redeemSession(
   ctx: Context,
   input: { sessionId: unknown; browserSecret: unknown; ip?: string },
 ): Promise<Redemption> {
-  const record = await authorizeBrowser(ctx, input.sessionId, input.browserSecret);
-  const state = effectiveState(record, ctx.options.now());
-  if (state === 'redeemed') throw new QrLoginError('ALREADY_REDEEMED', 'the session was already redeemed');
-  const next = await commit(ctx, record.id, () => ({ to: 'redeemed' }), record);
+  let record = await authorizeBrowser(ctx, input.sessionId, input.browserSecret);
+  if (effectiveState(record, ctx.options.now()) !== 'redeemed') {
+    try {
+      record = await commit(ctx, record.id, () => ({ to: 'redeemed' }), record);
+    } catch (error) {
+      // Another call redeemed it meanwhile: whether this one may take the redemption is decided by
+      // the claim, as for a retry.
+      if (!(error instanceof QrLoginError && error.code === 'ALREADY_REDEEMED')) throw error;
+      record = await loadSession(ctx, record.id);
+    }
+  }
+  return claimRedemption(ctx, record, input.ip);
+}
+
+/** Takes an unclaimed, recent redemption for this caller (compare-and-set), or refuses. */
+async function claimRedemption(ctx: Context, redeemed: SessionRecord, ip: string | undefined): Promise<Redemption> {
+  let record = redeemed;
+  // A redeemed record only ever changes by its claim: after one lost race it is claimed.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const now = ctx.options.now();
+    if (
+      record.state !== 'redeemed' ||
+      record.claimedAt !== undefined ||
+      now - record.updatedAt > REDEEM_RETRY_WINDOW_MS
+    ) {
+      break;
+    }
+    const claimed: SessionRecord = { ...record, version: record.version + 1, claimedAt: now };
+    let won: boolean;
+    try {
+      won = await ctx.options.store.compareAndSet(claimed, record.version, retainUntil(claimed));
+    } catch (error) {
+      // The redemption is known to be written; only the claim's fate is unknown. Failing now would
+      // strand the user whenever the claim landed (every retry would find it taken), so this call
+      // takes it: a second success needs another call with this same secret racing this one.
+      ctx.events.emit('internal-error', { action: 'claim a redemption', error });
+      won = true;
+    }
+    if (won) return announce(ctx, claimed, ip);
+    record = await loadSession(ctx, record.id);
+  }
+  throw new QrLoginError('ALREADY_REDEEMED', 'the session was already redeemed');
+}
+
+/** The redemption of a claimed record, announced once: the `redeemed` event and `onLogin`. */
+function announce(ctx: Context, record: SessionRecord, ip: string | undefined): Redemption {
   const redemption: Redemption = {
-    sessionId: next.id,
-    userId: next.userId as string,
-    deviceId: next.deviceId as string,
-    requester: next.requester,
-    redeemedAt: next.updatedAt,
+    sessionId: record.id,
+    userId: record.userId as string,
+    deviceId: record.deviceId as string,
+    requester: record.requester,
+    redeemedAt: record.updatedAt,
   };
-  const event = { ...redemption, ip: input.ip ?? next.requester.ip, at: next.updatedAt };
+  const event = { ...redemption, ip: ip ?? record.requester.ip, at: record.updatedAt };
   ctx.events.emit('redeemed', event);
   const onLogin = ctx.options.onLogin;
   if (onLogin) void runHook(ctx, 'onLogin', () => onLogin(event));

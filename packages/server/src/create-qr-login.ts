@@ -14,6 +14,7 @@ import { createRateLimiter } from './rate-limiter.js';
 import { SessionWatchers } from './session-watchers.js';
 import { effectiveState } from './state-machine.js';
 import type { DeviceRecord } from './store/types.js';
+import { refuseUpgrade } from './ws/refuse-upgrade.js';
 import { createSocketServer } from './ws/socket-server.js';
 
 /** A qrlogin instance: HTTP handlers, the WebSocket push, and the host-side functions. */
@@ -28,13 +29,25 @@ export interface QrLogin {
    * given, else get a `404`.
    */
   node(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void;
-  /** Serves the WebSocket on `server`, at `{basePath}/ws`; other upgrade paths are left alone. */
+  /**
+   * Serves the WebSocket on `server`, at `{basePath}/ws`. Other upgrade paths are left to the
+   * server's other `upgrade` listeners (added before or after); with none, they are answered `404`
+   * and closed, as node:http itself would close them.
+   */
   attach(server: Server): void;
   /** Takes an upgrade yourself; returns `false` for paths that are not qrlogin's. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Redeems a confirmed session once. Call it from your own login route, then issue your own session. */
+  /**
+   * Redeems a confirmed session once. Call it from your own login route, then issue your own session.
+   * A `STORE_UNAVAILABLE` answer may be retried with the same input: a redemption written despite
+   * the error is returned to the first retry within 30 s (`REDEEM_RETRY_WINDOW_MS`).
+   */
   redeem(input: { sessionId: string; browserSecret: string }): Promise<Redemption>;
-  /** Registers a device key for a user you have authenticated yourself. */
+  /**
+   * Registers a device key for a user you have authenticated yourself. Idempotent: the same key for
+   * the same user returns the device it already is; for another user it is `DEVICE_EXISTS`, and a
+   * revoked key is `DEVICE_REVOKED`.
+   */
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
   /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
   revokeDevice(deviceId: string): Promise<boolean>;
@@ -89,7 +102,14 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
   );
   const sockets = createSocketServer(ctx);
   const attached = new Set<Server>();
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => sockets.handleUpgrade(req, socket, head);
+  function onUpgrade(this: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (sockets.handleUpgrade(req, socket, head)) return;
+    // Another listener, added before or after attach(), owns the other paths. With none, node:http
+    // alone would have closed the request; left open it would hang past every cap and deadline.
+    if (this.listenerCount('upgrade') > 1) return;
+    socket.on('error', () => socket.destroy());
+    refuseUpgrade(socket, 404, 'NOT_FOUND');
+  }
 
   // One sweep for the whole instance: expiry pushes, auth deadlines, long-poll holds.
   const sweep = setInterval(() => {
@@ -133,7 +153,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     },
     handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
     redeem: (input) => redeemSession(ctx, input),
-    registerDevice: (input) => registerDevice(ctx, input),
+    registerDevice: async (input) => (await registerDevice(ctx, input)).device,
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
     async inspect(sessionId) {
       if (!isSessionId(sessionId)) return null;

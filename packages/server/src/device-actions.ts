@@ -3,8 +3,10 @@
  * its user, and stops being usable the moment it is revoked.
  */
 import {
+  DEVICE_LABEL_RULE,
   decodeBase64Url,
   isDeviceId,
+  isDeviceLabel,
   QrLoginError,
   type RegisterDeviceBody,
   type RevokeDeviceBody,
@@ -22,7 +24,7 @@ export interface RegisterDeviceInput {
   userId: string;
   /** base64url Ed25519 public key (32 bytes). */
   publicKey: string;
-  /** Human label, e.g. "Ana's iPhone" (at most 64 characters). */
+  /** Human label, e.g. "Ana's iPhone": 1–64 characters, no control or bidi-control characters. */
   label: string;
 }
 
@@ -32,15 +34,33 @@ function checkPublicKey(publicKey: unknown): asserts publicKey is string {
   if (problem) throw new QrLoginError('KEY_INVALID', `the public key is not usable (${problem})`);
 }
 
-/** Registers a device for a user the host has already authenticated. */
-export async function registerDevice(ctx: Context, input: RegisterDeviceInput, ip = 'server'): Promise<DeviceRecord> {
+/**
+ * The device already holding this key for this user, so that a registration whose response was
+ * lost can be sent again and find its device instead of orphaning it. A revoked key stays revoked.
+ */
+async function registeredKey(ctx: Context, userId: string, publicKey: string): Promise<DeviceRecord | null> {
+  const devices = await ctx.options.devices.listByUser(userId);
+  const device = devices.find((candidate) => candidate.publicKey === publicKey);
+  if (device?.revokedAt !== undefined) throw new QrLoginError('DEVICE_REVOKED', 'this device key has been revoked');
+  return device ?? null;
+}
+
+/**
+ * Registers a device for a user the host has already authenticated. Idempotent: the same key for
+ * the same user returns the device it already is; for another user it is `DEVICE_EXISTS`.
+ */
+export async function registerDevice(
+  ctx: Context,
+  input: RegisterDeviceInput,
+  ip = 'server',
+): Promise<{ device: DeviceRecord; created: boolean }> {
   if (typeof input?.userId !== 'string' || input.userId.length === 0 || input.userId.length > 256) {
     throw new QrLoginError('INVALID_REQUEST', 'userId must be a non-empty string of at most 256 characters');
   }
-  if (typeof input.label !== 'string' || input.label.length > 64) {
-    throw new QrLoginError('INVALID_REQUEST', 'label must be a string of at most 64 characters');
-  }
+  if (!isDeviceLabel(input.label)) throw new QrLoginError('INVALID_REQUEST', `label must be ${DEVICE_LABEL_RULE}`);
   checkPublicKey(input.publicKey);
+  const known = await registeredKey(ctx, input.userId, input.publicKey);
+  if (known) return { device: known, created: false };
   const record: DeviceRecord = {
     id: newDeviceId(),
     userId: input.userId,
@@ -49,7 +69,10 @@ export async function registerDevice(ctx: Context, input: RegisterDeviceInput, i
     createdAt: ctx.options.now(),
   };
   if (!(await ctx.options.devices.add(record))) {
-    throw new QrLoginError('DEVICE_EXISTS', 'this public key is already registered');
+    // Registered between the look-up above and the add (the same registration sent twice at once).
+    const raced = await registeredKey(ctx, input.userId, input.publicKey);
+    if (raced) return { device: raced, created: false };
+    throw new QrLoginError('DEVICE_EXISTS', 'this public key is registered to another account');
   }
   ctx.events.emit('device-registered', {
     deviceId: record.id,
@@ -58,26 +81,27 @@ export async function registerDevice(ctx: Context, input: RegisterDeviceInput, i
     ip,
     at: record.createdAt,
   });
-  return record;
+  return { device: record, created: true };
 }
 
 /**
  * `POST /devices`: the host's `authenticate` hook names the user; the body proves possession of
- * the private key by signing a `register` message that binds the key, the audience and the time.
+ * the private key by signing a `register` message (version 2) that binds the key, the audience,
+ * the time and that user, so a captured body is worthless under any other account.
  */
 export async function registerDeviceFromApp(
   ctx: Context,
   body: RegisterDeviceBody,
   userId: string,
   ip: string,
-): Promise<DeviceRecord> {
+): Promise<{ device: DeviceRecord; created: boolean }> {
   await ctx.limit('registerDevice', rateLimitKeyOf(ip), ip);
   checkPublicKey(body.publicKey);
   checkTimestamp(ctx, body.timestamp);
   await verifySignature(
     ctx,
     body.publicKey,
-    { action: 'register', publicKey: body.publicKey, timestamp: body.timestamp },
+    { action: 'register', publicKey: body.publicKey, userId, timestamp: body.timestamp },
     body.signature,
     {
       ip,

@@ -1,5 +1,7 @@
 import type { ErrorCode, RejectReason, RequesterContext } from '@qrlogin/protocol';
-import EventEmitter from 'eventemitter3';
+// The named export: eventemitter3's types are CommonJS-shaped, so under node16/nodenext a default
+// import is the whole module (a namespace, TS2709) and `qr.events` would silently become `any`.
+import { EventEmitter } from 'eventemitter3';
 
 /** Fields common to audit events. Never a secret, key, signature or challenge. */
 interface Audit {
@@ -43,6 +45,18 @@ export interface QrLoginEvents {
   'device-revoked': [{ deviceId: string; userId: string; by: 'host' | 'device'; at: number }];
   /** A host hook (`describeRequester`, `onLogin`) threw; the flow continued without it. */
   'hook-error': [{ hook: string; error: unknown }];
+  /**
+   * A setup mistake seen in a request, once per problem (and page origin) per instance; printed with
+   * `console.warn` when nobody listens. `option` names what to fix.
+   */
+  misconfigured: [
+    {
+      problem: 'forbidden-origin' | 'websocket-not-attached';
+      option: 'allowedOrigins' | 'attach';
+      message: string;
+      at: number;
+    },
+  ];
   /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
   'internal-error': [{ action: string; error: unknown }];
 }

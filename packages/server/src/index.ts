@@ -31,7 +31,7 @@ export {
   QrLoginError,
   wsCloseCodeOf,
 } from '@qrlogin/protocol';
-export type { Redemption } from './browser-actions.js';
+export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';

@@ -152,76 +152,124 @@ export interface ResolvedOptions
   socket: SocketOptions;
 }
 
-function positive(name: string, value: number, integer = true): number {
+/** A value as a message shows it: strings quoted, so `"5"` and `5` read differently. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function refuse(name: string, expected: string, ...value: [unknown?]): never {
+  const got = value.length > 0 ? `, got ${shown(value[0])}` : '';
+  throw new TypeError(`createQrLogin: option "${name}" ${expected}${got}`);
+}
+
+function positive(name: string, value: unknown, integer = true): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new TypeError(
-      `createQrLogin: option "${name}" must be a positive ${integer ? 'integer' : 'number'}, got ${String(value)}`,
-    );
+    refuse(name, `must be a positive ${integer ? 'integer' : 'number'}`, value);
   }
   return value;
 }
 
 function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) {
-    throw new TypeError(`createQrLogin: option "${name}" must be one of ${allowed.join(', ')}, got ${String(value)}`);
+  if (!allowed.includes(value)) refuse(name, `must be one of ${allowed.map(shown).join(', ')}`, value);
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A store or bus passed in must have the interface's required methods; a typo fails here, not on the first login. */
+function implementing<T>(name: string, value: T | undefined, type: string, methods: readonly string[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) refuse(name, `must be ${type}`, value);
+  const missing = methods.filter((method) => typeof value[method] !== 'function');
+  if (missing.length > 0) refuse(name, `must be ${type} (missing ${missing.join(', ')})`);
+  return value;
+}
+
+/** Overrides of a closed set of fields: an unknown name is a typo that would silently keep the default. */
+function knownFields(name: string, value: unknown, known: object, what: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isObject(value)) refuse(name, 'must be an object', value);
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(known, key))
+      refuse(name, `has no ${what} ${shown(key)} (known: ${Object.keys(known).join(', ')})`);
   }
   return value;
 }
 
 /** Applies defaults and validates every option once, at construction. Never mutates `options`. */
 export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
-  if (!options || typeof options !== 'object') throw new TypeError('createQrLogin: options object is required');
+  if (!isObject(options)) throw new TypeError('createQrLogin: options object is required');
   if (!isCanonicalOrigin(options.origin)) {
-    throw new TypeError(
-      `createQrLogin: option "origin" must be a lower-case origin like "https://example.com" (no path, no trailing slash), got ${JSON.stringify(options.origin)}`,
+    refuse(
+      'origin',
+      'must be a lower-case origin like "https://example.com" (no path, no trailing slash)',
+      options.origin,
     );
   }
   const basePath = options.basePath ?? DEFAULT_BASE_PATH;
-  if (basePath !== '' && !/^(\/[A-Za-z0-9\-._~]+)+$/.test(basePath)) {
-    throw new TypeError(
-      `createQrLogin: option "basePath" must look like "/qrlogin" (no trailing slash), got ${JSON.stringify(basePath)}`,
-    );
+  if (typeof basePath !== 'string' || (basePath !== '' && !/^(\/[A-Za-z0-9\-._~]+)+$/.test(basePath))) {
+    refuse('basePath', 'must look like "/qrlogin" (no trailing slash)', basePath);
   }
-  const allowedOrigins = options.allowedOrigins ?? [options.origin];
+  const allowedOrigins: unknown = options.allowedOrigins ?? [options.origin];
+  if (!Array.isArray(allowedOrigins)) refuse('allowedOrigins', 'must be an array of origins', allowedOrigins);
+  // An empty allowlist would refuse every browser's WebSocket: a misconfiguration, not a policy.
+  if (allowedOrigins.length === 0) refuse('allowedOrigins', 'must list at least one origin');
   for (const origin of allowedOrigins) {
     if (!isCanonicalOrigin(origin)) {
-      throw new TypeError(
-        `createQrLogin: option "allowedOrigins" holds ${JSON.stringify(origin)}, which is not a canonical origin`,
-      );
+      refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
   for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TypeError(`createQrLogin: option "${name}" must be a function`);
-    }
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      refuse(name, 'must be a function', options[name]);
   }
-  if (options.trustProxy !== undefined && options.trustProxy !== false) positive('trustProxy', options.trustProxy);
+  const numberMatching = options.numberMatching ?? false;
+  if (typeof numberMatching !== 'boolean') refuse('numberMatching', 'must be true or false', numberMatching);
+  const trustProxy = options.trustProxy ?? false;
+  if (trustProxy !== false && !(typeof trustProxy === 'number' && Number.isInteger(trustProxy) && trustProxy > 0)) {
+    refuse('trustProxy', 'must be false or a positive integer', trustProxy);
+  }
   let rateLimits: RateLimits | false = false;
   if (options.rateLimits !== false) {
-    rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-    for (const [name, rule] of Object.entries(rateLimits)) {
+    if (options.rateLimits !== undefined && !isObject(options.rateLimits)) {
+      refuse('rateLimits', 'must be false or an object of rules', options.rateLimits);
+    }
+    rateLimits = {
+      ...DEFAULT_RATE_LIMITS,
+      ...knownFields('rateLimits', options.rateLimits, DEFAULT_RATE_LIMITS, 'rule'),
+    };
+    for (const [name, rule] of Object.entries(rateLimits) as [string, unknown][]) {
+      if (!isObject(rule)) refuse(`rateLimits.${name}`, 'must be { limit, windowSeconds }', rule);
       positive(`rateLimits.${name}.limit`, rule.limit);
       positive(`rateLimits.${name}.windowSeconds`, rule.windowSeconds, false);
     }
   }
-  const socket = { ...DEFAULT_SOCKET, ...options.socket };
+  const socket = {
+    ...DEFAULT_SOCKET,
+    ...knownFields('socket', options.socket, DEFAULT_SOCKET, 'field'),
+  } as SocketOptions;
   for (const [name, value] of Object.entries(socket))
     positive(`socket.${name}`, value, name !== 'authTimeoutSeconds' && name !== 'heartbeatSeconds');
+  const store = implementing('store', options.store, 'a SessionStore', ['create', 'get', 'compareAndSet', 'hit']);
+  const devices = implementing('devices', options.devices, 'a DeviceStore', ['add', 'get', 'revoke', 'listByUser']);
+  const bus = implementing('bus', options.bus, 'an EventBus', ['publish', 'subscribe']);
 
   return {
     origin: options.origin,
     basePath,
-    store: options.store ?? memoryStore({ now: options.now }),
-    devices: options.devices ?? memoryDeviceStore(),
-    bus: options.bus ?? memoryBus(),
+    store: store ?? memoryStore({ now: options.now }),
+    devices: devices ?? memoryDeviceStore(),
+    bus: bus ?? memoryBus(),
     authenticate: options.authenticate,
-    allowedOrigins: new Map(allowedOrigins.map((origin) => [origin, origin])),
+    allowedOrigins: new Map(allowedOrigins.map((origin: string) => [origin, origin])),
     sessionTtlSeconds: positive('sessionTtlSeconds', options.sessionTtlSeconds ?? 120, false),
-    numberMatching: options.numberMatching ?? false,
+    numberMatching,
     proximity: oneOf('proximity', options.proximity ?? 'warn', ['off', 'warn', 'deny']),
     scanConflict: oneOf('scanConflict', options.scanConflict ?? 'refuse', ['refuse', 'cancel']),
     clockSkewSeconds: positive('clockSkewSeconds', options.clockSkewSeconds ?? 60, false),
-    trustProxy: options.trustProxy ?? false,
+    trustProxy,
     rateLimits,
     describeRequester: options.describeRequester,
     onLogin: options.onLogin,

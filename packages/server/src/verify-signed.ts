@@ -38,6 +38,17 @@ export async function verifySignature(
   const message = canonicalBytes({ ...fields, audience: ctx.options.origin });
   const sig = decodeBase64Url(signature);
   if (sig && (await verifyEd25519(publicKey, message, sig))) return;
+  if (sig && fields.action === 'register') {
+    // An app from before version 2 signs no account. Such a body is refused either way; saying so
+    // tells its developers to update instead of looking for a forged key.
+    const { userId: _, ...v1 } = fields;
+    if (await verifyEd25519(publicKey, canonicalBytes({ ...v1, audience: ctx.options.origin }, 1), sig)) {
+      throw new QrLoginError(
+        'UNSUPPORTED_VERSION',
+        'this app signs version 1 of the registration, which binds no account; update it to sign version 2',
+      );
+    }
+  }
   ctx.events.emit('signature-invalid', {
     ...(fields.sessionId ? { sessionId: fields.sessionId } : {}),
     deviceId: audit.deviceId,

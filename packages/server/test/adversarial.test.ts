@@ -125,6 +125,16 @@ describe('lookalike Origins', () => {
       expect((await post(`${server.base}/sessions`, {}, { origin: SITE })).status).toBe(201);
     },
   );
+
+  it('session creation refuses an empty Origin header (present, so not a non-browser client) with 403', async () => {
+    const server = await start({ origin: SITE });
+    let created = 0;
+    server.qr.events.on('created', () => created++);
+    const res = await post(`${server.base}/sessions`, {}, { origin: '' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN_ORIGIN');
+    expect(created).toBe(0);
+  });
 });
 
 // ──────────────────────────────────────────── frames ────────────────────────────────────────────
@@ -414,7 +424,13 @@ describe('floods past each rate limit (concurrent)', () => {
     const results = await flood(12, () => {
       const { publicKey, privateKey } = newKeyPair();
       const timestamp = Date.now();
-      const signature = signWith(privateKey, { action: 'register', audience: server.origin, publicKey, timestamp });
+      const signature = signWith(privateKey, {
+        action: 'register',
+        audience: server.origin,
+        publicKey,
+        userId: 'dave',
+        timestamp,
+      });
       return post(`${server.base}/devices`, { publicKey, label: 'flood', timestamp, signature });
     });
     expect(tally(results)).toEqual({ 201: 3, 429: 9 });
@@ -705,7 +721,13 @@ describe('1,000 hostile sockets', () => {
         publicKey,
         label: 'honest phone',
         timestamp,
-        signature: signWith(privateKey, { action: 'register', audience: origin, publicKey, timestamp }),
+        signature: signWith(privateKey, {
+          action: 'register',
+          audience: origin,
+          publicKey,
+          userId: 'alice',
+          timestamp,
+        }),
       },
       { authorization: 'Bearer honest' },
     );

@@ -40,6 +40,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'device-registered': true,
   'device-revoked': true,
   'hook-error': true,
+  misconfigured: true,
   'internal-error': true,
 };
 
@@ -173,6 +174,7 @@ describe('a full login', () => {
       action: 'register',
       audience: x.t.origin,
       publicKey,
+      userId: 'alice',
       timestamp: T0,
     });
     x.secrets.add(registration);
@@ -294,9 +296,19 @@ describe('refusals', () => {
     expect((await tryUpgrade(x.t, 'https://example.com.evil.com')).status).toBe(403);
     expect((await tryUpgrade(x.t, undefined)).status).toBe(403);
     expect((await post(`${x.t.base}/sessions`, {}, { origin: 'null' })).status).toBe(403);
+    expect((await post(`${x.t.base}/sessions`, {}, { origin: 'null' })).status).toBe(403);
+    const misconfigured = {
+      problem: 'forbidden-origin',
+      option: 'allowedOrigins',
+      message: expect.stringContaining('add it to the "allowedOrigins" option'),
+      at: T0,
+    };
     expect(x.log).toEqual([
       ['refused', { action: 'ws upgrade', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
       ['refused', { action: 'ws upgrade', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
+      // Said once per page origin, not per request.
+      ['misconfigured', misconfigured],
+      ['refused', { action: 'POST sessions', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
       ['refused', { action: 'POST sessions', code: 'FORBIDDEN_ORIGIN', ip: LOCAL, at: T0 }],
     ]);
   });
@@ -353,7 +365,13 @@ describe('refusals', () => {
     expect((await decide(x, phone, ra, 'confirm')).status).toBe(200);
     expect((await decide(x, phone, rb, 'confirm')).status).toBe(429);
     const registrations = [newKeyPair(), newKeyPair()].map(({ publicKey, privateKey }) => {
-      const signature = signWith(privateKey, { action: 'register', audience: x.t.origin, publicKey, timestamp: T0 });
+      const signature = signWith(privateKey, {
+        action: 'register',
+        audience: x.t.origin,
+        publicKey,
+        userId: 'erin',
+        timestamp: T0,
+      });
       x.secrets.add(signature);
       return { publicKey, label: 'p', timestamp: T0, signature };
     });

@@ -184,26 +184,93 @@ describe('expiry', () => {
 });
 
 describe('device registration over HTTP', () => {
-  it('needs the host auth hook and a proof of possession', async () => {
+  const users: Record<string, string> = { 'Bearer bob-token': 'bob', 'Bearer mallory-token': 'mallory' };
+  const as = (user: 'bob' | 'mallory') => ({ authorization: `Bearer ${user}-token` });
+  async function start() {
     t = await startServer({
-      authenticate: (request) =>
-        request.headers.get('authorization') === 'Bearer host-token' ? { userId: 'bob' } : null,
+      authenticate: (request) => {
+        const userId = users[request.headers.get('authorization') ?? ''];
+        return userId ? { userId } : null;
+      },
     });
+  }
+  async function registration(userId: string) {
     const { newKeyPair, signWith } = await import('./helpers.js');
     const { publicKey, privateKey } = newKeyPair();
     const timestamp = Date.now();
-    const signature = signWith(privateKey, { action: 'register', audience: t.origin, publicKey, timestamp });
-    const body = { publicKey, label: 'Bob phone', timestamp, signature };
+    const signature = signWith(privateKey, { action: 'register', audience: t.origin, publicKey, userId, timestamp });
+    return { publicKey, privateKey, body: { publicKey, label: `${userId} phone`, timestamp, signature } };
+  }
+
+  it('needs the host auth hook and a proof of possession', async () => {
+    await start();
+    const { body } = await registration('bob');
     expect((await post(`${t.base}/devices`, body)).body.error.code).toBe('UNAUTHENTICATED');
-    const other = newKeyPair();
-    const stolen = { ...body, publicKey: other.publicKey };
-    expect((await post(`${t.base}/devices`, stolen, { authorization: 'Bearer host-token' })).body.error.code).toBe(
-      'SIGNATURE_INVALID',
-    );
-    const ok = await post(`${t.base}/devices`, body, { authorization: 'Bearer host-token' });
+    const { newKeyPair } = await import('./helpers.js');
+    const stolen = { ...body, publicKey: newKeyPair().publicKey };
+    expect((await post(`${t.base}/devices`, stolen, as('bob'))).body.error.code).toBe('SIGNATURE_INVALID');
+    const ok = await post(`${t.base}/devices`, body, as('bob'));
     expect(ok.status).toBe(201);
     expect(ok.body.deviceId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const again = await post(`${t.base}/devices`, body, { authorization: 'Bearer host-token' });
-    expect(again.body.error.code).toBe('DEVICE_EXISTS');
+  });
+
+  it('binds the account: a captured body replayed first by another user is refused, and the owner still registers', async () => {
+    await start();
+    const { body } = await registration('bob');
+    let registered = 0;
+    t.qr.events.on('device-registered', () => registered++);
+    const replay = await post(`${t.base}/devices`, body, as('mallory'));
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('SIGNATURE_INVALID');
+    expect(registered).toBe(0);
+    const owner = await post(`${t.base}/devices`, body, as('bob'));
+    expect(owner.status).toBe(201);
+    expect(registered).toBe(1);
+  });
+
+  it('recovers a lost response: the same key for the same user answers the same device, once registered', async () => {
+    await start();
+    const first = await registration('bob');
+    let registered = 0;
+    t.qr.events.on('device-registered', () => registered++);
+    const ok = await post(`${t.base}/devices`, first.body, as('bob'));
+    const again = await post(`${t.base}/devices`, first.body, as('bob'));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ deviceId: ok.body.deviceId });
+    expect(registered).toBe(1);
+  });
+
+  it('refuses the same key under a different user with DEVICE_EXISTS, changing nothing', async () => {
+    await start();
+    const { publicKey } = await registration('bob');
+    await t.qr.registerDevice({ userId: 'mallory', publicKey, label: 'x' });
+    await expect(t.qr.registerDevice({ userId: 'bob', publicKey, label: 'y' })).rejects.toMatchObject({
+      code: 'DEVICE_EXISTS',
+      message: expect.stringContaining('another account'),
+    });
+  });
+
+  it('a revoked key is not revived by registering it again', async () => {
+    await start();
+    const { publicKey } = await registration('bob');
+    const device = await t.qr.registerDevice({ userId: 'bob', publicKey, label: 'x' });
+    await t.qr.revokeDevice(device.id);
+    await expect(t.qr.registerDevice({ userId: 'bob', publicKey, label: 'x' })).rejects.toMatchObject({
+      code: 'DEVICE_REVOKED',
+    });
+  });
+
+  it('an app that signs version 1 of the registration (no account) gets 400 UNSUPPORTED_VERSION', async () => {
+    await start();
+    const { newKeyPair, signWith } = await import('./helpers.js');
+    const { publicKey, privateKey } = newKeyPair();
+    const timestamp = Date.now();
+    const signature = signWith(privateKey, { action: 'register', audience: t.origin, publicKey, timestamp }, 1);
+    const res = await post(`${t.base}/devices`, { publicKey, label: 'old app', timestamp, signature }, as('bob'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('UNSUPPORTED_VERSION');
+    await expect(t.qr.registerDevice({ userId: 'bob', publicKey, label: 'new app' })).resolves.toMatchObject({
+      label: 'new app',
+    });
   });
 });

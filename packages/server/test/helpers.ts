@@ -11,6 +11,7 @@ import {
   encodeBase64Url,
   type LoginRequest,
   type ServerFrame,
+  type SignatureVersion,
   type SignedFields,
 } from '@qrlogin/protocol';
 import { afterEach } from 'vitest';
@@ -95,8 +96,8 @@ export function newKeyPair(): { publicKey: string; privateKey: KeyObject } {
   return { publicKey: encodeBase64Url(raw), privateKey };
 }
 
-export function signWith(privateKey: KeyObject, fields: SignedFields): string {
-  return encodeBase64Url(sign(null, canonicalBytes(fields), privateKey));
+export function signWith(privateKey: KeyObject, fields: SignedFields, version?: SignatureVersion): string {
+  return encodeBase64Url(sign(null, canonicalBytes(fields, version), privateKey));
 }
 
 /**

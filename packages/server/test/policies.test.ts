@@ -638,7 +638,13 @@ describe('rate limit: device registration per IP', () => {
     const register = (ip: string) => {
       const { publicKey, privateKey } = newKeyPair();
       const timestamp = Date.now();
-      const signature = signWith(privateKey, { action: 'register', audience: server.origin, publicKey, timestamp });
+      const signature = signWith(privateKey, {
+        action: 'register',
+        audience: server.origin,
+        publicKey,
+        userId: 'carol',
+        timestamp,
+      });
       return post(
         `${server.base}/devices`,
         { publicKey, label: 'phone', timestamp, signature },

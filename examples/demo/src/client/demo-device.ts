@@ -21,6 +21,8 @@ export interface SetUpDeviceOptions {
   storage: StorageLike;
   /** Shown in the user's device list. */
   label: string;
+  /** Who the phone is signed in to the app as: the id the server's `authenticate` hook returns. */
+  userId: string;
   /** Forget any stored key and device id first (after the server lost or revoked the device). */
   fresh?: boolean;
 }
@@ -33,11 +35,11 @@ const DEVICE_ID_KEY = 'qrlogin-demo.deviceId';
  * demo's app sign-in for the server's `authenticate` hook.
  *
  * @example
- * const app = await setUpDevice({ baseUrl, keyStore, storage: localStorage, label: 'Demo phone' });
+ * const app = await setUpDevice({ baseUrl, keyStore, storage: localStorage, label: 'Demo phone', userId });
  * const request = await app.scan(qrText);
  */
 export async function setUpDevice(options: SetUpDeviceOptions): Promise<{ app: QrLoginApp; registered: boolean }> {
-  const { baseUrl, keyStore, storage, label } = options;
+  const { baseUrl, keyStore, storage, label, userId } = options;
   if (options.fresh) {
     await keyStore.deleteSeed();
     storage.removeItem(DEVICE_ID_KEY);
@@ -46,13 +48,14 @@ export async function setUpDevice(options: SetUpDeviceOptions): Promise<{ app: Q
   let deviceId = storage.getItem(DEVICE_ID_KEY);
   if (created || deviceId === null) {
     try {
-      ({ deviceId } = await registerDevice({ baseUrl, keys, label }));
+      // Registering a key again answers its existing id, so a lost id (storage partly cleared) is recovered.
+      ({ deviceId } = await registerDevice({ baseUrl, keys, label, userId }));
     } catch (error) {
-      // The key is registered but its id was lost (storage partly cleared): start with a new key.
+      // The key is registered to another account (the app user changed): start with a new key.
       if (!isQrLoginError(error) || error.code !== 'DEVICE_EXISTS') throw error;
       await keyStore.deleteSeed();
       ({ keys, created } = await loadOrCreateDeviceKeys(keyStore));
-      ({ deviceId } = await registerDevice({ baseUrl, keys, label }));
+      ({ deviceId } = await registerDevice({ baseUrl, keys, label, userId }));
     }
     storage.setItem(DEVICE_ID_KEY, deviceId);
     return { app: createQrLoginApp({ baseUrl, deviceId, keyStore }), registered: true };

@@ -18,6 +18,8 @@ const deviceOptions = {
   keyStore: localStorageKeyStore(localStorage),
   storage: localStorage,
   label: 'Phone simulator',
+  // The page names the app user the demo's cookie signs in (what authenticate() returns for it).
+  userId: document.getElementById('app-user')?.textContent ?? '',
 };
 
 let app: QrLoginApp | undefined;

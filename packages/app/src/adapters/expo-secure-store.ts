@@ -23,8 +23,8 @@ export interface ExpoSecureStoreKeyStoreOptions<Options = unknown> {
   key?: string;
   /**
    * Passed to every SecureStore call, e.g. `{ keychainAccessible: SecureStore.WHEN_UNLOCKED_THIS_DEVICE_ONLY }`
-   * so the seed never leaves the device in a backup, or `{ requireAuthentication: true }` for a
-   * biometric prompt on every read.
+   * so the seed never leaves the device in a backup. Not `requireAuthentication`: the seed is read
+   * at scan, which must not prompt; prompt at the decision instead (docs/app.md, "The biometric gate").
    * @default undefined
    */
   options?: Options;

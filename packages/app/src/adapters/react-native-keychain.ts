@@ -28,9 +28,9 @@ export interface KeychainKeyStoreOptions {
    */
   service?: string;
   /**
-   * Extra options for every call, e.g. `{ accessible: Keychain.ACCESSIBLE.WHEN_UNLOCKED_THIS_DEVICE_ONLY }`
-   * or `{ accessControl: Keychain.ACCESS_CONTROL.BIOMETRY_CURRENT_SET }` for a biometric prompt
-   * on every read. `service` is always set from the option above.
+   * Extra options for every call, e.g. `{ accessible: Keychain.ACCESSIBLE.WHEN_UNLOCKED_THIS_DEVICE_ONLY }`.
+   * Not `accessControl`: the seed is read at scan, which must not prompt; prompt at the decision
+   * instead (docs/app.md, "The biometric gate"). `service` is always set from the option above.
    * @default {}
    */
   options?: KeychainCallOptions;

@@ -30,6 +30,7 @@ export async function registeredDevice(
     baseUrl: server.baseUrl,
     keys,
     label: `${user}'s phone`,
+    userId: user,
     headers: AUTH[user],
     now: serverClock,
   });

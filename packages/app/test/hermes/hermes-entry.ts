@@ -17,7 +17,7 @@ import {
   signFields,
 } from '@qrlogin/app';
 import { SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
-import nacl from 'tweetnacl/nacl.js';
+import nacl from 'tweetnacl';
 
 declare const print: (text: string) => void;
 
@@ -30,6 +30,8 @@ export interface HermesInput {
   baseUrl: string;
   /** Host credentials for registration. */
   authorization: string;
+  /** The user the authorization names, signed into the registration. */
+  userId: string;
   /** A login QR code the test's "browser" created. */
   qrText: string;
   /** Server answers to the requests made so far, in order. */
@@ -106,6 +108,7 @@ async function main(): Promise<HermesReport> {
     baseUrl: input.baseUrl,
     keys,
     label: 'Hermes phone',
+    userId: input.userId,
     headers: { authorization: input.authorization },
     fetch: replay,
     now,

@@ -18,6 +18,7 @@ export const en: QrLoginStrings = {
   expired: 'This code has expired.',
   cancelled: 'Sign-in was cancelled.',
   error: 'Could not reach the sign-in service.',
+  misconfigured: 'Sign-in is not set up correctly on this site.',
   redeemFailed: 'Sign-in could not be completed.',
   countdown: 'Expires in {time}',
   refresh: 'Get a new code',

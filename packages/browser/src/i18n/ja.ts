@@ -18,6 +18,7 @@ export const ja: QrLoginStrings = {
   expired: 'このコードは有効期限が切れました。',
   cancelled: 'ログインはキャンセルされました。',
   error: 'ログインサービスに接続できません。',
+  misconfigured: 'このサイトのログイン設定に誤りがあります。',
   redeemFailed: 'ログインを完了できませんでした。',
   countdown: '残り {time}',
   refresh: '新しいコードを表示',

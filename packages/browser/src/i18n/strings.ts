@@ -15,7 +15,13 @@ export interface QrLoginStrings {
   rejected: string;
   expired: string;
   cancelled: string;
+  /** The service could not be reached (the client gave up retrying). */
   error: string;
+  /**
+   * The site is set up wrong (this page's origin is not allowed, `base-url` points elsewhere):
+   * retrying will not help, the console says which option to fix.
+   */
+  misconfigured: string;
   /** The host's redeem route did not accept the confirmed session. */
   redeemFailed: string;
   /** `{time}` is `m:ss`. */

@@ -18,6 +18,7 @@ export const zhCN: QrLoginStrings = {
   expired: '二维码已过期。',
   cancelled: '登录已取消。',
   error: '无法连接登录服务。',
+  misconfigured: '此网站的扫码登录配置有误。',
   redeemFailed: '登录未能完成。',
   countdown: '{time} 后过期',
   refresh: '刷新二维码',

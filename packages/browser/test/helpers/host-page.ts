@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { isQrLoginError } from '@qrlogin/server';
 import { build } from 'esbuild';
 import type { HostRoutes } from './start-server.js';
 
@@ -74,7 +75,9 @@ export function hostPage(options: { bundle: string; lang: string; attributes: Re
             'set-cookie': `sid=${sid}; Path=/; HttpOnly; SameSite=Lax`,
           });
         } catch (error) {
-          send(400, 'application/json', JSON.stringify({ error: String((error as Error).message) }));
+          // As docs/server.md's route does: qrlogin's status and body, so the page can tell a 503 (retry) apart.
+          if (isQrLoginError(error)) send(error.status, 'application/json', JSON.stringify(error.toJSON()));
+          else send(400, 'application/json', JSON.stringify({ error: String((error as Error).message) }));
         }
       });
     } else return false;

@@ -75,31 +75,57 @@ export async function spawnRedis(port: number, dir: string | undefined, extra: s
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  // Ready once the server on the port says it is this process: the log line format differs between
-  // Redis versions, and a free port handed to two test files at once (another Redis test, the
-  // Cluster's twelve ports) must not make both believe they own the one server that bound it.
+  // Ready once a TCP connection gets a PONG: the log line format differs between Redis versions.
   for (let attempt = 0; attempt < 200; attempt++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${output}`);
-    if (await answers(port, child.pid)) return child;
+    // The PONG must come from this child: when another process already holds the port, the child
+    // has not yet failed to bind while that process answers, and the test would use its data.
+    if (await pings(port)) {
+      if ((await serverPid(port)) === child.pid) return child;
+      child.kill('SIGKILL');
+      throw new PortTakenError(port);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill('SIGKILL');
   throw new Error(`redis-server did not answer on port ${port}: ${output}`);
 }
 
-async function answers(port: number, pid: number | undefined): Promise<boolean> {
+/** Thrown by {@link spawnRedis} when another process answers on the port it was given. */
+export class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`another process answers on port ${port}`);
+  }
+}
+
+/** `process_id` from `INFO server` of whatever answers on `port`. */
+async function serverPid(port: number): Promise<number | undefined> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  try {
+    await client.connect();
+    const info = await client.info('server');
+    return Number(/process_id:(\d+)/.exec(info)?.[1]);
+  } catch {
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function pings(port: number): Promise<boolean> {
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    let reply = '';
     socket.setTimeout(500);
-    socket.once('connect', () => socket.write('INFO server\r\n'));
-    socket.on('data', (data) => {
-      reply += data.toString();
-      const found = /process_id:(\d+)/.exec(reply);
-      if (!found && !reply.startsWith('-')) return;
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
       socket.destroy();
-      resolve(Number(found?.[1]) === pid);
+      resolve(data.toString().startsWith('+PONG'));
     });
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => {
@@ -120,14 +146,15 @@ async function answers(port: number, pid: number | undefined): Promise<boolean> 
  */
 export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServer> {
   const dir = options.persistent ? await mkdtemp(join(tmpdir(), 'qrlogin-redis-')) : undefined;
+  // A freed port may be taken again before redis-server binds it (other test files start servers
+  // too): try another one.
   let port = 0;
   let child: ChildProcess | undefined;
-  // The free port may be taken by someone else before redis-server binds it: try another.
-  for (let attempt = 1; !child; attempt++) {
+  for (let attempt = 0; child === undefined; attempt++) {
     port = await freePort();
-    child = await spawnRedis(port, dir).catch((err) => {
-      if (attempt === 3) throw err;
-      return undefined;
+    child = await spawnRedis(port, dir).catch((err: unknown) => {
+      if (err instanceof PortTakenError && attempt < 5) return undefined;
+      throw err;
     });
   }
   const stop = async () => {

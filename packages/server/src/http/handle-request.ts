@@ -9,8 +9,10 @@ import {
   isDeviceId,
   isQrLoginError,
   isSessionId,
+  isTerminalState,
   QR_PAYLOAD_VERSION,
   QrLoginError,
+  ROUTES,
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import { decideSession, scanSession } from '../app-actions.js';
@@ -19,6 +21,7 @@ import { type Context, settledSession } from '../context.js';
 import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js';
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
+import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
@@ -69,6 +72,11 @@ function bearer(request: CoreRequest): string {
   return match[1] as string;
 }
 
+/** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
+function malformedId(kind: 'session' | 'device'): QrLoginError {
+  return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
+}
+
 function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
@@ -117,16 +125,26 @@ async function route(
 ): Promise<CoreResponse> {
   const [resource, id, verb, ...rest] = segments;
   if (rest.length > 0) throw new QrLoginError('NOT_FOUND', 'no such qrlogin route');
+  if (resource === 'ws' && id === undefined) warnWebSocketNotAttached(ctx);
+  // The long-poll's `after` is the only query parameter any route reads; anything else in a query
+  // is a client bug (or a cache-buster a proxy would key on) that must not pass unnoticed.
+  const polling = resource === 'sessions' && id !== undefined && verb === undefined && method === 'GET';
+  if (request.query !== '' && !polling && resource !== 'q') {
+    throw new QrLoginError('INVALID_REQUEST', 'this route takes no query parameters');
+  }
 
   if (resource === 'sessions' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
     parseCreateBody(await readJson(request, maxBodyBytes));
-    const created = await createSession(ctx, { ...info, origin: request.header('origin') ?? '' });
+    const origin = request.header('origin');
+    // Only an absent Origin is a non-browser client; a present but empty one is not on any allowlist.
+    if (origin === '') throw new QrLoginError('FORBIDDEN_ORIGIN', 'Origin "" is not allowed');
+    const created = await createSession(ctx, { ...info, origin: origin ?? '' });
     return json(201, created);
   }
 
   if (resource === 'sessions' && id !== undefined) {
-    if (!isSessionId(id)) throw new QrLoginError('SESSION_NOT_FOUND', 'no session has this id');
+    if (!isSessionId(id)) throw malformedId('session');
     if (verb === undefined) {
       if (method === 'GET') return json(200, await poll(ctx, request, id, info.ip));
       if (method === 'DELETE') {
@@ -151,18 +169,20 @@ async function route(
     if (!user || typeof user.userId !== 'string' || user.userId === '') {
       throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site before registering a device');
     }
-    const device = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
-    return json(201, { deviceId: device.id });
+    const { device, created } = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
+    // 200 for a key this user had already registered: the answer a lost response would have had.
+    return json(created ? 201 : 200, { deviceId: device.id });
   }
 
   if (resource === 'devices' && id !== undefined && verb === 'revoke') {
     if (method !== 'POST') methodNotAllowed('POST');
-    if (!isDeviceId(id)) throw new QrLoginError('DEVICE_NOT_FOUND', 'no device has this id');
+    if (!isDeviceId(id)) throw malformedId('device');
     await revokeDeviceFromApp(ctx, id, parseRevokeBody(await readJson(request, maxBodyBytes)), info.ip);
     return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   }
 
-  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined && isSessionId(verb)) {
+  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
+    if (!isSessionId(verb)) throw malformedId('session');
     if (method !== 'GET' && method !== 'HEAD') methodNotAllowed('GET');
     return {
       status: 200,
@@ -183,7 +203,11 @@ async function route(
 /** `GET /sessions/:id?after=N`: the snapshot now, or once its version passes N (held up to `longPollSeconds`). */
 async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: string): Promise<StatusSnapshot> {
   await ctx.limit('poll', rateLimitKeyOf(ip), ip);
-  const afterText = new URLSearchParams(request.query).get('after');
+  const query = new URLSearchParams(request.query);
+  const afterText = query.get('after');
+  if ([...query.keys()].some((name) => name !== 'after') || query.getAll('after').length > 1) {
+    throw new QrLoginError('INVALID_REQUEST', 'the long-poll takes one query parameter, after, at most once');
+  }
   let after: number | undefined;
   if (afterText !== null) {
     if (!/^[0-9]{1,9}$/.test(afterText)) throw new QrLoginError('INVALID_REQUEST', 'after must be a version number');
@@ -192,6 +216,23 @@ async function poll(ctx: Context, request: CoreRequest, sessionId: string, ip: s
   await authorizeBrowser(ctx, sessionId, bearer(request));
   const record = await settledSession(ctx, sessionId);
   const snapshot = currentSnapshot(ctx, record);
-  if (after === undefined || snapshot.version > after) return snapshot;
+  // A finished session never changes again: holding the poll would only delay what the client must learn.
+  if (after === undefined || snapshot.version > after || isTerminalState(snapshot.state)) return snapshot;
   return waitForChange(ctx, record, after, request.signal);
+}
+
+/**
+ * The socket path reached the HTTP handler: no `upgrade` listener took it (node:http hands such
+ * requests to `request` listeners), or a proxy dropped the Upgrade header. Pages fall back to
+ * long-poll, so nothing else would ever say so.
+ */
+function warnWebSocketNotAttached(ctx: Context): void {
+  warnMisconfigured(ctx, 'websocket', {
+    problem: 'websocket-not-attached',
+    option: 'attach',
+    message:
+      `a WebSocket request for ${ctx.options.basePath}${ROUTES.socket} reached the HTTP handler: call ` +
+      'qr.attach(server) on your HTTP server (or qr.handleUpgrade in your own "upgrade" listener), and let ' +
+      'any proxy pass the Upgrade and Connection headers (Vite: ws: true). Pages long-poll until then.',
+  });
 }

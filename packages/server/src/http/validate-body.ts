@@ -4,8 +4,10 @@
  */
 import {
   type ConfirmBody,
+  DEVICE_LABEL_RULE,
   isCode,
   isDeviceId,
+  isDeviceLabel,
   isPublicKeyText,
   isSignatureText,
   QrLoginError,
@@ -60,7 +62,7 @@ export function parseScanBody(body: Json): ScanBody {
   onlyKeys(body, ['deviceId', 'timestamp', 'signature']);
   field(isDeviceId(body.deviceId), 'deviceId', 'a device id');
   field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
-  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
   return body as unknown as ScanBody;
 }
 
@@ -79,10 +81,10 @@ export const parseRejectBody: (body: Json) => ScanBody = parseScanBody;
 /** Validates a device registration body. */
 export function parseRegisterBody(body: Json): RegisterDeviceBody {
   onlyKeys(body, ['publicKey', 'label', 'timestamp', 'signature']);
-  field(isPublicKeyText(body.publicKey), 'publicKey', 'a 43-character base64url Ed25519 public key');
-  field(typeof body.label === 'string' && body.label.length <= 64, 'label', 'a string of at most 64 characters');
+  field(isPublicKeyText(body.publicKey), 'publicKey', 'a 43-character canonical base64url Ed25519 public key');
+  field(isDeviceLabel(body.label), 'label', DEVICE_LABEL_RULE);
   field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
-  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
   return body as unknown as RegisterDeviceBody;
 }
 
@@ -90,6 +92,6 @@ export function parseRegisterBody(body: Json): RegisterDeviceBody {
 export function parseRevokeBody(body: Json): RevokeDeviceBody {
   onlyKeys(body, ['timestamp', 'signature']);
   field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
-  field(isSignatureText(body.signature), 'signature', 'an 86-character base64url Ed25519 signature');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
   return body as unknown as RevokeDeviceBody;
 }

@@ -38,6 +38,7 @@ function copy(r: SessionRecord): SessionRecord {
     code: r.code,
     scanIp: r.scanIp,
     rejectReason: r.rejectReason,
+    claimedAt: r.claimedAt,
   };
 }
 

@@ -36,6 +36,13 @@ export interface SessionRecord {
   scanIp?: string;
   /** Why the session was rejected. */
   rejectReason?: RejectReason;
+  /**
+   * When a `redeem()` call took the redemption (ms since the epoch): set once, by compare-and-set,
+   * on a `redeemed` record. Kept apart from the `confirmed → redeemed` write because that write can
+   * land after its caller gave up (a store that timed out); the redemption then stays unclaimed and
+   * a retry with the same secret can still take it. Does not change `updatedAt`.
+   */
+  claimedAt?: number;
 }
 
 /**

@@ -25,6 +25,7 @@ import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import type { Watcher } from '../session-watchers.js';
 import { parseClientFrame } from './parse-client-frame.js';
+import { refuseUpgrade } from './refuse-upgrade.js';
 
 // Where a socket keeps its Client, so shared handlers find it without a closure per socket.
 const CLIENT = Symbol('qrlogin.client');
@@ -68,27 +69,6 @@ function pingInSlices(due: Pingable[], from = 0): void {
     if (socket.readyState === socket.OPEN) socket.ping();
   }
   if (end < due.length) setImmediate(pingInSlices, due, end);
-}
-
-function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify(new QrLoginError(code, describeError(code)).toJSON());
-  const extra = Object.entries(headers)
-    .map(([k, v]) => `${k}: ${v}\r\n`)
-    .join('');
-  const reason =
-    status === 403
-      ? 'Forbidden'
-      : status === 429
-        ? 'Too Many Requests'
-        : status === 503
-          ? 'Service Unavailable'
-          : 'Bad Request';
-  if (socket.writable) {
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
-    );
-  }
-  socket.destroy();
 }
 
 /** Creates the socket side. */

@@ -58,6 +58,12 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
         const next = scannedRecord(record, clock.now());
         expect(await store.compareAndSet(next, 1, retain())).toBe(true);
         expect(await store.get(record.id)).toEqual(next);
+
+        // The redemption's claim (see redeem) is a field like any other: a store that drops it
+        // would hand one redemption to every retry.
+        const claimed: SessionRecord = { ...next, state: 'redeemed', version: 3, claimedAt: clock.now() };
+        expect(await store.compareAndSet(claimed, 2, retain())).toBe(true);
+        expect(await store.get(record.id)).toEqual(claimed);
       });
 
       it('answers null for an id that was never created', async () => {

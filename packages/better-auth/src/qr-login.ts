@@ -1,0 +1,199 @@
+import {
+  createQrLogin,
+  httpStatusOf,
+  isQrLoginError,
+  type QrLogin,
+  QrLoginError,
+  type QrLoginOptions,
+} from '@qrlogin/server';
+import { type AuthContext, type BetterAuthPlugin, HIDE_METADATA } from 'better-auth';
+import { APIError, createAuthEndpoint, getIP, getSessionFromCtx } from 'better-auth/api';
+import { setSessionCookie } from 'better-auth/cookies';
+import { betterAuthDeviceStore } from './better-auth-device-store.js';
+import { redeemBody } from './redeem-body.js';
+import { qrLoginSchema } from './schema.js';
+
+/** Where the plugin's routes live under better-auth's base path, e.g. `/api/auth/qr-login`. */
+export const QR_LOGIN_PATH = '/qr-login';
+
+/**
+ * Options of {@link qrLogin}: qrlogin's own options, minus what better-auth provides (where the
+ * routes are mounted, where devices live, who is signed in).
+ */
+export interface QrLoginPluginOptions extends Omit<QrLoginOptions, 'origin' | 'basePath' | 'devices' | 'authenticate'> {
+  /**
+   * The site's origin: audience of every device signature and base of the QR URL.
+   * @default the origin of better-auth's `baseURL`
+   */
+  origin?: string;
+  /**
+   * Where qrlogin's login sessions live. They are never put on better-auth's `secondaryStorage`:
+   * its `get` / `set` / `delete` cannot compare-and-set, and qrlogin needs every state change to
+   * be atomic across instances (two instances racing on one session must produce one outcome).
+   * So with `secondaryStorage` configured (a sign of several instances) this option is required:
+   * `redisStore({ client })` from `@qrlogin/redis` for many instances, or `memoryStore()` to say
+   * plainly that one process serves every request.
+   * @default memoryStore() — only when better-auth has no `secondaryStorage`
+   */
+  store?: QrLoginOptions['store'];
+}
+
+/** What the plugin keeps for `attachQrLogin`: the qrlogin instance, built on first use. */
+interface QrLoginPluginInternals {
+  /** The qrlogin instance serving this better-auth instance. */
+  instance(context: AuthContext): QrLogin;
+}
+
+/** The better-auth plugin `qrLogin()` returns. */
+export type QrLoginPlugin = ReturnType<typeof qrLogin>;
+
+// Kept beside the plugin object rather than on it: better-auth owns the plugin's shape.
+const pluginInternals = new WeakMap<object, QrLoginPluginInternals>();
+
+/**
+ * The qrlogin instance behind a `qrLogin()` plugin in this better-auth context, or `undefined`
+ * when the plugin is not installed.
+ *
+ * @example
+ * const qr = qrLoginInstance(await auth.$context);
+ * qr?.events.on('redeemed', (login) => console.log(login.userId));
+ */
+export function qrLoginInstance(context: Pick<AuthContext, 'options'>): QrLogin | undefined {
+  const plugin = context.options.plugins?.find((p) => p.id === 'qr-login');
+  // Any app's context: typed by that app's own options, it is an AuthContext all the same.
+  return plugin ? pluginInternals.get(plugin)?.instance(context as AuthContext) : undefined;
+}
+
+/**
+ * A qrlogin error as better-auth's `APIError`, with both bodies in one: `{ code, message }` for
+ * better-auth's client (`error.code`), `{ error: { code, message } }` for qrlogin's element.
+ */
+function apiError(error: QrLoginError): APIError {
+  const { code, message } = error;
+  // Every status in qrlogin's error table is a standard one better-call knows by number.
+  const status = httpStatusOf(code) as ConstructorParameters<typeof APIError>[0];
+  return new APIError(status, { code, message, error: { code, message } });
+}
+
+/**
+ * QR login for better-auth: the browser shows a code, the user's signed-in app scans and confirms
+ * it, and the browser gets a **new** better-auth session of its own (better-auth's cookie, session
+ * table and hooks), independent of the phone's.
+ *
+ * - qrlogin's routes are served by better-auth's handler under `{basePath}/qr-login` (e.g.
+ *   `/api/auth/qr-login/sessions`); the WebSocket push needs {@link attachQrLogin} on a Node server.
+ * - `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }` signs the browser in:
+ *   point `<qr-login redeem-url>` at it, or call `authClient.qrLogin.redeem()`.
+ * - Device registration is authenticated by the app's better-auth session (cookie, or bearer with
+ *   the `bearer()` plugin, as `@better-auth/expo` sends it); devices live in the `qrloginDevice`
+ *   table, migrated by better-auth's CLI.
+ *
+ * @example
+ * import { betterAuth } from 'better-auth';
+ * import { qrLogin } from '@qrlogin/better-auth';
+ *
+ * export const auth = betterAuth({
+ *   database: new Database('auth.db'),
+ *   baseURL: 'https://example.com',
+ *   emailAndPassword: { enabled: true },
+ *   plugins: [qrLogin()],
+ * });
+ */
+export function qrLogin(options: QrLoginPluginOptions = {}) {
+  if (!options || typeof options !== 'object') throw new TypeError('qrLogin: options must be an object');
+  for (const name of ['basePath', 'devices', 'authenticate'] as const) {
+    if (name in options) {
+      throw new TypeError(`qrLogin: option "${name}" is better-auth's to decide (base path, database, session)`);
+    }
+  }
+  let qr: QrLogin | undefined;
+  // Who signed in, per device-registration request: the endpoint asks better-auth, qrlogin's
+  // `authenticate` hook reads the answer for the very same Request object.
+  const signedIn = new WeakMap<Request, string | null>();
+
+  const instance = (context: AuthContext): QrLogin => {
+    if (qr) return qr;
+    const baseURL = context.baseURL ? new URL(context.baseURL) : null;
+    const origin = options.origin ?? baseURL?.origin;
+    if (!origin) {
+      throw new TypeError('qrLogin: option "origin" is required when better-auth has no static baseURL');
+    }
+    const authPath = (baseURL?.pathname ?? context.options.basePath ?? '/api/auth').replace(/\/+$/, '');
+    qr = createQrLogin({
+      ...options,
+      origin,
+      basePath: authPath + QR_LOGIN_PATH,
+      devices: betterAuthDeviceStore(context.adapter),
+      authenticate: (request) => {
+        const userId = signedIn.get(request);
+        return userId ? { userId } : null;
+      },
+    });
+    return qr;
+  };
+
+  // Every qrlogin route is one better-auth endpoint that hands the untouched Request to qrlogin's
+  // Web core (`disableBody`, so the body stream is still unread), which answers in qrlogin's own
+  // wire format: the browser and app packages speak it, and better-auth's rate limiter, origin
+  // check and hooks still run first.
+  const forward = <Path extends string>(path: Path, method: 'GET' | 'POST' | ('GET' | 'DELETE')[]) =>
+    createAuthEndpoint(path, { method, disableBody: true, metadata: HIDE_METADATA }, async (ctx) => {
+      if (!ctx.request) throw new TypeError(`qrLogin: ${path} is served over HTTP only`);
+      if (path === `${QR_LOGIN_PATH}/devices`) {
+        const session = await getSessionFromCtx(ctx);
+        signedIn.set(ctx.request, session?.user.id ?? null);
+      }
+      const ip = getIP(ctx.request, ctx.context.options) ?? undefined;
+      return instance(ctx.context).fetch(ctx.request, { remoteAddress: ip });
+    });
+
+  const plugin = {
+    id: 'qr-login',
+    schema: qrLoginSchema,
+    init(context) {
+      if (context.secondaryStorage && !options.store) {
+        throw new TypeError(
+          'qrLogin: better-auth has secondaryStorage, so this may be one of several instances; qrlogin needs a ' +
+            'compare-and-set store there: pass store: redisStore({ client }) (with bus: redisBus(...)) from ' +
+            '@qrlogin/redis, or store: memoryStore() if one process serves every request',
+        );
+      }
+    },
+    endpoints: {
+      qrLoginCreateSession: forward(`${QR_LOGIN_PATH}/sessions`, 'POST'),
+      qrLoginSession: forward(`${QR_LOGIN_PATH}/sessions/:sessionId`, ['GET', 'DELETE']),
+      qrLoginScan: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/scan`, 'POST'),
+      qrLoginConfirm: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/confirm`, 'POST'),
+      qrLoginReject: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/reject`, 'POST'),
+      qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, 'POST'),
+      qrLoginRevokeDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke`, 'POST'),
+      qrLoginCodePage: forward(`${QR_LOGIN_PATH}/q/:version/:sessionId`, 'GET'),
+      /**
+       * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a
+       * confirmed qrlogin session once and signs this browser in with a new better-auth session.
+       */
+      redeemQrLogin: createAuthEndpoint(
+        `${QR_LOGIN_PATH}/redeem`,
+        { method: 'POST', body: redeemBody },
+        async (ctx) => {
+          let redemption: Awaited<ReturnType<QrLogin['redeem']>>;
+          try {
+            redemption = await instance(ctx.context).redeem(ctx.body);
+          } catch (error) {
+            if (isQrLoginError(error)) throw apiError(error);
+            throw error;
+          }
+          const user = await ctx.context.internalAdapter.findUserById(redemption.userId);
+          // The device's owner was deleted between confirm and redeem: nobody to sign in.
+          if (!user) throw apiError(new QrLoginError('UNAUTHENTICATED', 'the approving user no longer exists'));
+          // A new row in better-auth's session table (its databaseHooks run), never the phone's session.
+          const session = await ctx.context.internalAdapter.createSession(user.id);
+          await setSessionCookie(ctx, { session, user });
+          return ctx.json({ token: session.token, user, deviceId: redemption.deviceId });
+        },
+      ),
+    },
+  } satisfies BetterAuthPlugin;
+  pluginInternals.set(plugin, { instance });
+  return plugin;
+}
