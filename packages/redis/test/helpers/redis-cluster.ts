@@ -75,17 +75,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
 
 async function tryStartRedisCluster(): Promise<RedisCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'qrlogin-cluster-'));
-  // Each node also listens on a Cluster bus port, by default its port + 10000, which may not exist
-  // (or be taken) for an ephemeral port: pick both.
   const ports: number[] = [];
-  const busPorts: number[] = [];
-  const taken = new Set<number>();
-  while (ports.length + busPorts.length < 12) {
-    const port = await freePort();
-    if (taken.has(port)) continue;
-    taken.add(port);
-    (ports.length < 6 ? ports : busPorts).push(port);
-  }
   const children: ChildProcess[] = [];
   const kill = () => {
     for (const child of children) {
@@ -99,24 +89,37 @@ async function tryStartRedisCluster(): Promise<RedisCluster> {
     rmSync(dir, { recursive: true, force: true });
   });
   try {
-    await Promise.all(
-      ports.map(async (port, i) => {
-        const child = await spawnRedis(port, undefined, [
+    // One node at a time, each bound right after its ports were found free, so a port is never
+    // handed out twice (to another node, or to another test file starting its own Redis). Each
+    // node also listens on a Cluster bus port, by default its port + 10000, which may not exist
+    // (or be taken) for an ephemeral port: pick that one too.
+    while (children.length < 6) {
+      const port = await freePort();
+      const busPort = await freePort();
+      if (busPort === port) continue;
+      children.push(
+        await spawnRedis(port, undefined, [
           '--cluster-enabled',
           'yes',
           '--cluster-port',
-          String(busPorts[i]),
+          String(busPort),
           '--cluster-config-file',
           join(dir, `nodes-${port}.conf`),
+          // A replica writes the RDB it syncs from its master to disk: keep it out of the working
+          // directory, where every later redis-server of the test run would load it at start.
+          '--dir',
+          dir,
+          '--dbfilename',
+          `dump-${port}.rdb`,
           '--cluster-node-timeout',
           String(NODE_TIMEOUT_MS),
           // As docs/scaling.md tells hosts: a shard without a master stops only its own sessions.
           '--cluster-require-full-coverage',
           'no',
-        ]);
-        children[i] = child;
-      }),
-    );
+        ]),
+      );
+      ports.push(port);
+    }
     await run(REDIS_CLI_PATH, [
       '--cluster',
       'create',
