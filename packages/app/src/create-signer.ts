@@ -2,8 +2,9 @@
  * Turns a key pair plus an optional gate into one `sign(fields)` function, so every signed call
  * goes through the same gate.
  */
-import type { SignedAction, SignedFields } from '@qrlogin/protocol';
+import { canonicalBytes, encodeBase64Url, type SignedAction, type SignedFields } from '@qrlogin/protocol';
 import type { DeviceKeys } from './device-keys.js';
+import { importWebCryptoKey, type WebCryptoSign } from './import-web-crypto-key.js';
 import type { Awaitable } from './platform.js';
 import { signFields } from './sign-fields.js';
 
@@ -33,13 +34,17 @@ export type Signer = (fields: SignedFields) => Promise<string>;
 
 /**
  * Builds the signer for a key pair in memory, awaiting `beforeSign` before each signature. (Keys
- * from a store come through {@link borrowDeviceKeys}, once per login request.)
+ * from a store come through {@link borrowDeviceKeys}, once per login request.) Signs with
+ * WebCrypto's native Ed25519 where `crypto.subtle` has it (Node >= 20, current browsers), importing
+ * the seed once per signer as a non-extractable key, and with tweetnacl elsewhere (Hermes): the
+ * signatures are the same bytes either way.
  *
  * @example
  * const sign = createSigner({ keys }, beforeSign);
  * const signature = await sign({ action: 'scan', audience, sessionId, deviceId, timestamp });
  */
 export function createSigner({ keys }: { keys: DeviceKeys }, beforeSign?: BeforeSign): Signer {
+  let webCrypto: Promise<WebCryptoSign | undefined> | undefined;
   return async (fields) => {
     if (beforeSign) {
       await beforeSign(
@@ -48,6 +53,12 @@ export function createSigner({ keys }: { keys: DeviceKeys }, beforeSign?: Before
           : { action: fields.action, sessionId: fields.sessionId },
       );
     }
+    // Imported at the first signature, after the gate, and kept for the rest of this signer's
+    // login request (scan then confirm), as the derived key pair is.
+    webCrypto ??= importWebCryptoKey(keys.seed);
+    const signWithWebCrypto = await webCrypto;
+    // canonicalBytes checks the fields (INVALID_REQUEST) on this path as signFields does on the other.
+    if (signWithWebCrypto) return encodeBase64Url(await signWithWebCrypto(canonicalBytes(fields)));
     return signFields(keys, fields);
   };
 }

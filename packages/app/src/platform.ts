@@ -47,8 +47,26 @@ export interface FetchInitLike {
 export type FetchLike = (url: string, init: FetchInitLike) => Promise<FetchResponseLike>;
 
 /** `globalThis` as far as this package is concerned: every member may be missing. */
+/**
+ * The part of WebCrypto's `SubtleCrypto` used to sign with Ed25519 natively (Node >= 20, current
+ * browsers; not Hermes).
+ *
+ * @example
+ * const subtle: SubtleEd25519Like | undefined = platformGlobals().crypto?.subtle;
+ */
+export interface SubtleEd25519Like {
+  importKey(
+    format: 'pkcs8',
+    keyData: Uint8Array,
+    algorithm: { name: 'Ed25519' },
+    extractable: false,
+    keyUsages: ['sign'],
+  ): Promise<unknown>;
+  sign(algorithm: { name: 'Ed25519' }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>;
+}
+
 interface PlatformGlobals {
-  crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array };
+  crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array; subtle?: SubtleEd25519Like };
   fetch?: FetchLike;
   /** The React entry's countdown; React Native, browsers and Node all have it. */
   setInterval?: (callback: () => void, ms: number) => unknown;

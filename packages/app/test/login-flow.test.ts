@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QrLoginError } from '../src/index.js';
 import { registeredDevice } from './helpers/registered-device.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
@@ -46,6 +46,27 @@ describe('scan → confirm / reject against the real server', () => {
     const login = await server.qr.redeem({ sessionId: session.sessionId, browserSecret: session.browserSecret });
     expect(login).toMatchObject({ userId: 'alice', deviceId: phone.deviceId });
     page.close();
+  });
+
+  it('signs with WebCrypto’s Ed25519 in Node: scan and confirm go through crypto.subtle and the server accepts them', async () => {
+    server = await startServer();
+    const phone = await registeredDevice(server, 'alice');
+    const session = await server.createSession();
+    const sign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    try {
+      const request = await phone.app.scan(session.qrPayload);
+      expect(await request.confirm()).toMatchObject({ state: 'confirmed' });
+      const signed = sign.mock.calls.map(([, , data]) => new TextDecoder().decode(data as Uint8Array));
+      for (const action of ['scan', 'confirm']) {
+        expect(
+          signed.filter((text) => text.includes(`\naction:${action}\n`) && text.includes(session.sessionId)),
+        ).toHaveLength(1);
+      }
+    } finally {
+      sign.mockRestore();
+    }
+    const login = await server.qr.redeem({ sessionId: session.sessionId, browserSecret: session.browserSecret });
+    expect(login).toMatchObject({ userId: 'alice', deviceId: phone.deviceId });
   });
 
   it('reject: the long-poll answers rejected (reason user) and nothing can be redeemed', async () => {
