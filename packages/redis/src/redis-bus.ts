@@ -5,6 +5,8 @@ import type { Cluster } from 'ioredis';
 import { callRedis, type RedisClient } from './client.js';
 import { ClusterSubscription } from './cluster-subscription.js';
 import { resolveKeyPrefix } from './key-prefix.js';
+import { runScript } from './scripts/lua-script.js';
+import { publishScript } from './scripts/publish.js';
 
 /**
  * How often the bus checks that it can still hear and that Redis still has its data: a `PING` on
@@ -52,8 +54,6 @@ export interface RedisBusOptions {
 export function sessionChannel(prefix: string, sessionId: string): string {
   return `${prefix}bus:{${sessionId}}`;
 }
-
-const PUBLISH_SCRIPT = "return redis.call('PUBLISH', KEYS[1], ARGV[1])";
 
 interface Channel {
   sessionId: string;
@@ -219,10 +219,8 @@ export function redisBus(options: RedisBusOptions): EventBus {
       const name = sessionChannel(prefix, snapshot.sessionId);
       const message = JSON.stringify(snapshot);
       await callRedis(publisher, 'publish a snapshot', () =>
-        // A Cluster client sends a key-less PUBLISH to any node, and snapshots of one session sent
-        // through different nodes can overtake each other. Named as a key, the channel routes every
-        // publish of a session to its slot's master (where the store's scripts publish too), in order.
-        publisher.isCluster ? publisher.eval(PUBLISH_SCRIPT, 1, name, message) : publisher.publish(name, message),
+        // On a Cluster, through the session's slot so its snapshots stay in order (see publishScript).
+        publisher.isCluster ? runScript(publisher, publishScript, [name], [message]) : publisher.publish(name, message),
       );
     },
 
