@@ -18,6 +18,17 @@ export const DEVICE_ID_LENGTH = 22;
 export const PUBLIC_KEY_LENGTH = 43;
 /** Ed25519 signature: 64 bytes, base64url without padding. */
 export const SIGNATURE_LENGTH = 86;
+/** Login (ledger entry) id: 22 base64url characters, like a session id. */
+export const LOGIN_ID_LENGTH = 22;
+/** Context digest: 32 bytes as base64url (43 characters). */
+export const CONTEXT_DIGEST_LENGTH = 43;
+/**
+ * Short-code alphabet: digits and upper-case letters without 0/O, 1/I/L and U, so a code read
+ * off a TV across a room is typed right. 30 symbols, 8 of them: 30^8 ≈ 6.6 × 10^11 (39.3 bits).
+ */
+export const SHORT_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Symbols in a short code. */
+export const SHORT_CODE_LENGTH = 8;
 /** Number-matching code: two decimal digits. */
 export const CODE_PATTERN = /^[0-9]{2}$/;
 
@@ -59,6 +70,19 @@ export function isPublicKeyText(value: unknown): value is string {
 /** 64 bytes, canonical base64url (the last symbol's 4 unused bits zero). @example isSignatureText(signature) */
 export function isSignatureText(value: unknown): value is string {
   return isToken(value, SIGNATURE_LENGTH) && canonicalTail(value, 4);
+}
+/** @example isLoginId(loginId) */
+export function isLoginId(value: unknown): value is string {
+  return isToken(value, LOGIN_ID_LENGTH);
+}
+/** 32 bytes, canonical base64url. @example isContextDigest(digest) */
+export function isContextDigest(value: unknown): value is string {
+  return isToken(value, CONTEXT_DIGEST_LENGTH) && canonicalTail(value, 2);
+}
+const SHORT_CODE = new RegExp(`^[${SHORT_CODE_ALPHABET}]{${SHORT_CODE_LENGTH}}$`);
+/** A short code in its canonical form (see {@link SHORT_CODE_ALPHABET}). @example isShortCode('K7M2Q9RT') // true */
+export function isShortCode(value: unknown): value is string {
+  return typeof value === 'string' && SHORT_CODE.test(value);
 }
 /** @example isCode('07') // true */
 export function isCode(value: unknown): value is string {

@@ -139,3 +139,63 @@ describe('base64url', () => {
     expect(decodeBase64Url('ab==')).toBeNull();
   });
 });
+
+describe('version 3 actions', () => {
+  const base = { audience: 'https://example.com', deviceId: V.fields.deviceId, timestamp: V.fields.timestamp };
+
+  it('writes every line of version 3 in its fixed order, the text as base64url of its UTF-8', () => {
+    const text = canonicalMessage({
+      ...base,
+      action: 'rename-device',
+      ref: 'xev1StGXR8_Z5jdHi6B-my',
+      text: 'Ana’s 📱',
+    });
+    expect(text.split('\n')).toEqual([
+      'qrlogin-signature-v3',
+      'action:rename-device',
+      'aud:https://example.com',
+      'sid:',
+      'chal:',
+      `dev:${V.fields.deviceId}`,
+      'key:',
+      'user:',
+      'ctx:',
+      'ref:xev1StGXR8_Z5jdHi6B-my',
+      `text:${Buffer.from('Ana’s 📱', 'utf8').toString('base64url')}`,
+      `ts:${V.fields.timestamp}`,
+      'code:',
+    ]);
+  });
+
+  it('checks ref against the format of the action it belongs to', () => {
+    expect(() => canonicalMessage({ ...base, action: 'find-session', ref: 'K7M2Q9RT' })).not.toThrow();
+    expect(() => canonicalMessage({ ...base, action: 'find-session', ref: 'k7m2q9rt' })).toThrow(/short code/);
+    expect(() => canonicalMessage({ ...base, action: 'find-session', ref: 'K7M2Q9R0' })).toThrow(/short code/);
+    expect(() => canonicalMessage({ ...base, action: 'end-login', ref: 'K7M2Q9RT' })).toThrow(/login id/);
+    expect(() => canonicalMessage({ ...base, action: 'list-logins', ref: 'K7M2Q9RT' })).toThrow(/absent/);
+  });
+
+  it('refuses a field the version has no line for, and an action signed in a version it is not', () => {
+    expect(() => canonicalMessage({ ...base, action: 'list-logins' }, 1)).toThrow(/version/);
+    expect(() => canonicalMessage({ ...V.fields, ref: 'x' })).toThrow(/ref/);
+  });
+
+  it('domain-separates the actions: the same fields under two actions never give one message', () => {
+    const a = canonicalMessage({ ...base, action: 'list-logins' });
+    const b = canonicalMessage({ ...base, action: 'end-all-logins' });
+    const c = canonicalMessage({ ...base, action: 'list-devices' });
+    expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  it('never produces two messages from different field tuples (property)', () => {
+    const label = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 });
+    const id = fc.stringMatching(/^[A-Za-z0-9_-]{22}$/);
+    fc.assert(
+      fc.property(fc.tuple(id, id, label), fc.tuple(id, id, label), ([d1, r1, t1], [d2, r2, t2]) => {
+        const m1 = canonicalMessage({ ...base, action: 'rename-device', deviceId: d1, ref: r1, text: t1 });
+        const m2 = canonicalMessage({ ...base, action: 'rename-device', deviceId: d2, ref: r2, text: t2 });
+        expect(m1 === m2).toBe(d1 === d2 && r1 === r2 && t1 === t2);
+      }),
+    );
+  });
+});

@@ -21,6 +21,12 @@
  * Version 2 (register) adds `user:` after `key:`, the account the key is being registered to, as
  * base64url of its UTF-8 bytes, so a captured registration cannot be replayed under another account.
  *
+ * Version 3 (every action added after the first release) adds three more lines after `user:`:
+ * `ctx:` (the digest of the context the phone displayed), `ref:` (the thing acted on: a login id, a
+ * device id, a short code) and `text:` (free text such as a new device label, base64url of its
+ * UTF-8). Each action is signed in exactly one version ({@link SIGNATURE_VERSIONS}); the action
+ * line domain-separates them, so a signature for one action never verifies as another.
+ *
  * Every value is validated against its own strict format before it is written (ids from the
  * base64url alphabet, the audience a bare origin, the timestamp a safe integer), so no value can
  * contain a newline or a colon-smuggled second field: the text parses back to exactly one tuple.
@@ -28,22 +34,49 @@
 
 import { encodeBase64Url } from './base64url.js';
 import { QrLoginError } from './errors.js';
-import { isChallenge, isCode, isDeviceId, isPublicKeyText, isSessionId } from './ids.js';
+import {
+  isChallenge,
+  isCode,
+  isContextDigest,
+  isDeviceId,
+  isDeviceLabel,
+  isLoginId,
+  isPublicKeyText,
+  isSessionId,
+  isShortCode,
+  MAX_LABEL_LENGTH,
+} from './ids.js';
 import { isCanonicalOrigin } from './origin.js';
 
 /** Protocol version this library speaks; part of every signed message. */
 export const PROTOCOL_VERSION = 1;
 
 /** What a signature authorises. */
-export type SignedAction = 'scan' | 'confirm' | 'reject' | 'register' | 'revoke';
+export type SignedAction =
+  | 'scan'
+  | 'confirm'
+  | 'reject'
+  | 'register'
+  | 'revoke'
+  | 'report'
+  | 'report-login'
+  | 'list-logins'
+  | 'end-login'
+  | 'end-all-logins'
+  | 'list-devices'
+  | 'rename-device'
+  | 'revoke-device'
+  | 'find-session'
+  | 'link';
 
 /** A version of the signed message; its header line is `qrlogin-signature-v<version>`. */
-export type SignatureVersion = 1 | 2;
+export type SignatureVersion = 1 | 2 | 3;
 
 /**
  * The message version each action is signed with, and the only one a server accepts for it.
  * `register` is version 2 since it binds the account (`user`); version 1 of it bound only the key
- * and time, so a captured body could be registered first under someone else's account.
+ * and time, so a captured body could be registered first under someone else's account. Every
+ * action added later is version 3.
  *
  * @example
  * SIGNATURE_VERSIONS.register // 2
@@ -54,55 +87,167 @@ export const SIGNATURE_VERSIONS: Readonly<Record<SignedAction, SignatureVersion>
   reject: 1,
   register: 2,
   revoke: 1,
+  report: 3,
+  'report-login': 3,
+  'list-logins': 3,
+  'end-login': 3,
+  'end-all-logins': 3,
+  'list-devices': 3,
+  'rename-device': 3,
+  'revoke-device': 3,
+  'find-session': 3,
+  link: 3,
+};
+
+/**
+ * The older version an outdated app still signs an action with. A server builds that message only
+ * to recognise such an app and refuse it with `UNSUPPORTED_VERSION` instead of `SIGNATURE_INVALID`.
+ *
+ * @example
+ * LEGACY_SIGNATURE_VERSIONS.register // 1
+ */
+export const LEGACY_SIGNATURE_VERSIONS: Readonly<Partial<Record<SignedAction, SignatureVersion>>> = {
+  register: 1,
 };
 
 /** Longest account id (`userId`) a registration can bind, in UTF-16 code units. */
 export const MAX_USER_ID_LENGTH = 256;
 
-const ACTIONS: readonly SignedAction[] = ['scan', 'confirm', 'reject', 'register', 'revoke'];
+const ACTIONS = Object.keys(SIGNATURE_VERSIONS) as readonly SignedAction[];
 
 /** The fields bound by a signature. Fields that do not apply to an action are left out. */
 export interface SignedFields {
   action: SignedAction;
   /** The server's origin (the audience), e.g. `https://example.com`. */
   audience: string;
-  /** Session being scanned / confirmed / rejected. */
+  /** Session being scanned / confirmed / rejected / reported / linked. */
   sessionId?: string;
-  /** The single-use challenge the server issued at scan (confirm and reject). */
+  /** The single-use challenge the server issued at scan (confirm, reject, report). */
   challenge?: string;
-  /** The signing device (scan, confirm, reject, revoke). */
+  /** The signing device (every action but register and link). */
   deviceId?: string;
-  /** The public key being registered (register). */
+  /** The public key being registered (register, link). */
   publicKey?: string;
   /**
    * The account the key is registered to (register, version 2): exactly the `userId` the host's
    * `authenticate` hook returns for the signed-in user.
    */
   userId?: string;
+  /** Digest of the context the phone displayed (version 3: confirm, report). */
+  contextDigest?: string;
+  /**
+   * What the action is about (version 3): a login id (end-login, report-login), a device id
+   * (rename-device, revoke-device) or a short code (find-session).
+   */
+  ref?: string;
+  /** Free text (version 3): the new label (rename-device) or the label of the key (link). */
+  text?: string;
   /** Device clock, milliseconds since the Unix epoch. */
   timestamp: number;
   /** Number-matching code typed on the phone (confirm, when number matching is on). */
   code?: string;
 }
 
-function fail(field: string, expected: string): never {
-  throw new QrLoginError('INVALID_REQUEST', `signed field "${field}" must be ${expected}`);
+type Optional = Exclude<keyof SignedFields, 'action' | 'audience' | 'timestamp'>;
+
+/** One bound field: its line name, the versions that carry the line, its format. */
+interface FieldRule {
+  line: string;
+  since: SignatureVersion;
+  valid: (value: unknown, action: SignedAction) => boolean;
+  expected: (action: SignedAction) => string;
+  /** How the value is written on its line (default: as it is). */
+  write?: (value: string) => string;
 }
 
+const REF_RULES: Partial<Record<SignedAction, [(value: unknown) => boolean, string]>> = {
+  'end-login': [isLoginId, 'a login id'],
+  'report-login': [isLoginId, 'a login id'],
+  'rename-device': [isDeviceId, 'a device id'],
+  'revoke-device': [isDeviceId, 'a device id'],
+  'find-session': [isShortCode, 'a short code'],
+};
+
+const FIELD_RULES: Readonly<Record<Optional, FieldRule>> = {
+  sessionId: { line: 'sid', since: 1, valid: isSessionId, expected: () => 'a session id' },
+  challenge: { line: 'chal', since: 1, valid: isChallenge, expected: () => 'a challenge' },
+  deviceId: { line: 'dev', since: 1, valid: isDeviceId, expected: () => 'a device id' },
+  publicKey: { line: 'key', since: 1, valid: isPublicKeyText, expected: () => 'a base64url Ed25519 public key' },
+  userId: {
+    line: 'user',
+    since: 2,
+    valid: isUserId,
+    expected: () => `a string of 1–${MAX_USER_ID_LENGTH} characters of well-formed Unicode`,
+    write: (value) => encodeBase64Url(utf8Bytes(value)),
+  },
+  contextDigest: { line: 'ctx', since: 3, valid: isContextDigest, expected: () => 'a context digest' },
+  ref: {
+    line: 'ref',
+    since: 3,
+    valid: (value, action) => REF_RULES[action]?.[0](value) ?? false,
+    expected: (action) => REF_RULES[action]?.[1] ?? 'absent',
+  },
+  text: {
+    line: 'text',
+    since: 3,
+    valid: isDeviceLabel,
+    expected: () => `a label of 1–${MAX_LABEL_LENGTH} characters`,
+    write: (value) => encodeBase64Url(utf8Bytes(value)),
+  },
+  code: { line: 'code', since: 1, valid: isCode, expected: () => 'two digits' },
+};
+
+/** The lines between `aud:` and `ts:`, in order; `code:` comes last, after `ts:`. */
+const LINE_ORDER: readonly Optional[] = [
+  'sessionId',
+  'challenge',
+  'deviceId',
+  'publicKey',
+  'userId',
+  'contextDigest',
+  'ref',
+  'text',
+];
+
 /** Which optional fields each action requires; any other optional field must be absent. */
-const REQUIRED: Record<SignedAction, readonly (keyof SignedFields)[]> = {
+const REQUIRED: Readonly<Record<SignedAction, readonly Optional[]>> = {
   scan: ['sessionId', 'deviceId'],
   confirm: ['sessionId', 'challenge', 'deviceId'],
   reject: ['sessionId', 'challenge', 'deviceId'],
   register: ['publicKey', 'userId'],
   revoke: ['deviceId'],
+  report: ['sessionId', 'challenge', 'deviceId', 'contextDigest'],
+  'report-login': ['deviceId', 'ref'],
+  'list-logins': ['deviceId'],
+  'end-login': ['deviceId', 'ref'],
+  'end-all-logins': ['deviceId'],
+  'list-devices': ['deviceId'],
+  'rename-device': ['deviceId', 'ref', 'text'],
+  'revoke-device': ['deviceId', 'ref'],
+  'find-session': ['deviceId', 'ref'],
+  link: ['sessionId', 'publicKey', 'text'],
 };
+
+/** Fields an action may carry or leave out (the number-matching code is typed only when asked for). */
+const MAY: Readonly<Partial<Record<SignedAction, readonly Optional[]>>> = {
+  confirm: ['code'],
+};
+
+function fail(field: string, expected: string): never {
+  throw new QrLoginError('INVALID_REQUEST', `signed field "${field}" must be ${expected}`);
+}
+
+/** The fields an action is signed with in `version`: fields the version has no line for drop out. */
+function requiredIn(action: SignedAction, version: SignatureVersion): readonly Optional[] {
+  return REQUIRED[action].filter((name) => FIELD_RULES[name].since <= version);
+}
 
 /**
  * Builds the canonical text of a signed message, after checking every field's format and that the
  * action has exactly the fields it needs. Throws `QrLoginError('INVALID_REQUEST')` otherwise.
- * `version` defaults to the action's {@link SIGNATURE_VERSIONS} entry; a server builds version 1
- * of `register` (without `userId`) only to recognise an outdated app.
+ * `version` defaults to the action's {@link SIGNATURE_VERSIONS} entry; a server builds an action's
+ * {@link LEGACY_SIGNATURE_VERSIONS} entry (without the fields that version lacks) only to
+ * recognise an outdated app.
  *
  * @example
  * const text = canonicalMessage({
@@ -114,37 +259,33 @@ export function canonicalMessage(
   fields: SignedFields,
   version: SignatureVersion = SIGNATURE_VERSIONS[fields.action],
 ): string {
-  if (!ACTIONS.includes(fields.action)) fail('action', `one of ${ACTIONS.join(', ')}`);
-  if (version !== SIGNATURE_VERSIONS[fields.action] && !(version === 1 && fields.action === 'register')) {
-    fail('version', `${SIGNATURE_VERSIONS[fields.action]} for action "${fields.action}"`);
+  const { action } = fields;
+  if (!ACTIONS.includes(action)) fail('action', `one of ${ACTIONS.join(', ')}`);
+  if (version !== SIGNATURE_VERSIONS[action] && version !== LEGACY_SIGNATURE_VERSIONS[action]) {
+    fail('version', `${SIGNATURE_VERSIONS[action]} for action "${action}"`);
   }
   if (!isAudience(fields.audience)) fail('audience', 'a lower-case origin like https://example.com');
   if (!Number.isSafeInteger(fields.timestamp) || fields.timestamp < 0) fail('timestamp', 'a non-negative integer');
-  const required: readonly (keyof SignedFields)[] =
-    version === 1 && fields.action === 'register' ? ['publicKey'] : REQUIRED[fields.action];
-  const check = (name: keyof SignedFields, valid: (v: unknown) => boolean, expected: string): string => {
+  const required = requiredIn(action, version);
+  const may = MAY[action] ?? [];
+  const line = (name: Optional): string => {
+    const rule = FIELD_RULES[name];
     const value = fields[name];
-    if (required.includes(name)) {
-      if (!valid(value)) fail(name, expected);
-      return value as string;
+    let text = '';
+    if (required.includes(name) || (may.includes(name) && value !== undefined)) {
+      if (!rule.valid(value, action)) fail(name, rule.expected(action));
+      text = rule.write ? rule.write(value as string) : (value as string);
+    } else if (value !== undefined && value !== '') {
+      fail(name, `absent for action "${action}"`);
     }
-    if (name === 'code' && fields.action === 'confirm' && value !== undefined) {
-      if (!valid(value)) fail(name, expected);
-      return value as string;
-    }
-    if (value !== undefined && value !== '') fail(name, `absent for action "${fields.action}"`);
-    return '';
+    return `\n${rule.line}:${text}`;
   };
-  const user = check('userId', isUserId, `a string of 1–${MAX_USER_ID_LENGTH} characters of well-formed Unicode`);
-  return (
-    `qrlogin-signature-v${version}\naction:${fields.action}\naud:${fields.audience}` +
-    `\nsid:${check('sessionId', isSessionId, 'a session id')}` +
-    `\nchal:${check('challenge', isChallenge, 'a challenge')}` +
-    `\ndev:${check('deviceId', isDeviceId, 'a device id')}` +
-    `\nkey:${check('publicKey', isPublicKeyText, 'a base64url Ed25519 public key')}` +
-    (version === 2 ? `\nuser:${encodeBase64Url(utf8Bytes(user))}` : '') +
-    `\nts:${fields.timestamp}\ncode:${check('code', isCode, 'two digits')}`
-  );
+  let out = `qrlogin-signature-v${version}\naction:${action}\naud:${fields.audience}`;
+  for (const name of LINE_ORDER) {
+    if (FIELD_RULES[name].since <= version) out += line(name);
+    else if (fields[name] !== undefined && fields[name] !== '') fail(name, `absent in version ${version}`);
+  }
+  return `${out}\nts:${fields.timestamp}${line('code')}`;
 }
 
 function isUserId(value: unknown): boolean {

@@ -1,4 +1,11 @@
-import { canonicalBytes, decodeBase64Url, QrLoginError, type SignedFields } from '@qrlogin/protocol';
+import {
+  canonicalBytes,
+  decodeBase64Url,
+  LEGACY_SIGNATURE_VERSIONS,
+  QrLoginError,
+  SIGNATURE_VERSIONS,
+  type SignedFields,
+} from '@qrlogin/protocol';
 import type { Context } from './context.js';
 import { verifyEd25519 } from './crypto/verify-signature.js';
 import type { DeviceRecord } from './store/types.js';
@@ -38,14 +45,18 @@ export async function verifySignature(
   const message = canonicalBytes({ ...fields, audience: ctx.options.origin });
   const sig = decodeBase64Url(signature);
   if (sig && (await verifyEd25519(publicKey, message, sig))) return;
-  if (sig && fields.action === 'register') {
-    // An app from before version 2 signs no account. Such a body is refused either way; saying so
-    // tells its developers to update instead of looking for a forged key.
-    const { userId: _, ...v1 } = fields;
-    if (await verifyEd25519(publicKey, canonicalBytes({ ...v1, audience: ctx.options.origin }, 1), sig)) {
+  const legacy = LEGACY_SIGNATURE_VERSIONS[fields.action];
+  if (sig && legacy !== undefined) {
+    // An outdated app signs an older version of this action, without the fields added since. Such
+    // a body is refused either way; saying so tells its developers to update instead of looking
+    // for a forged key.
+    const { userId: _u, contextDigest: _c, ...older } = fields;
+    const oldMessage = canonicalBytes({ ...older, audience: ctx.options.origin }, legacy);
+    if (await verifyEd25519(publicKey, oldMessage, sig)) {
+      const current = SIGNATURE_VERSIONS[fields.action];
       throw new QrLoginError(
         'UNSUPPORTED_VERSION',
-        'this app signs version 1 of the registration, which binds no account; update it to sign version 2',
+        `this app signs version ${legacy} of "${fields.action}"; update it to sign version ${current}`,
       );
     }
   }
