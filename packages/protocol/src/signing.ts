@@ -133,7 +133,7 @@ export interface SignedFields {
    * `authenticate` hook returns for the signed-in user.
    */
   userId?: string;
-  /** Digest of the context the phone displayed (version 3: confirm, report). */
+  /** Digest of the context the phone displayed (version 3: confirm). */
   contextDigest?: string;
   /**
    * What the action is about (version 3): a login id (end-login, report-login), a device id
@@ -216,7 +216,7 @@ const REQUIRED: Readonly<Record<SignedAction, readonly Optional[]>> = {
   reject: ['sessionId', 'challenge', 'deviceId'],
   register: ['publicKey', 'userId'],
   revoke: ['deviceId'],
-  report: ['sessionId', 'challenge', 'deviceId', 'contextDigest'],
+  report: ['sessionId', 'challenge', 'deviceId'],
   'report-login': ['deviceId', 'ref'],
   'list-logins': ['deviceId'],
   'end-login': ['deviceId', 'ref'],

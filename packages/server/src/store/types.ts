@@ -146,3 +146,67 @@ export interface EventBus {
   onResync?(listener: () => void): () => void;
   close?(): Awaitable<void>;
 }
+
+/**
+ * A confirm signature kept as evidence: anyone holding the device's public key can check later,
+ * offline, that this device approved this login after being shown `context`.
+ */
+export interface ApprovalReceipt {
+  /** The canonical signed text (version 3 `confirm`), exactly as verified. */
+  message: string;
+  /** base64url Ed25519 signature over `message`. */
+  signature: string;
+  /** base64url public key of the device that signed, as it was at confirm. */
+  publicKey: string;
+  /** The context text whose digest is the message's `ctx` line (what the phone displayed). */
+  context: string;
+}
+
+/** Why a login ended. */
+export type LoginEndReason = 'user' | 'all' | 'report' | 'host' | 'device-revoked';
+
+/**
+ * One sign-in a scan created: written at redeem, so the user can see "where you're signed in" and
+ * end it. Holds no secret and no more personal data than the requester context the phone showed.
+ */
+export interface LoginRecord {
+  /** Login id (22 base64url characters), returned by `redeem()`. */
+  id: string;
+  userId: string;
+  /** The device that approved it. */
+  deviceId: string;
+  /** The session it was redeemed from. */
+  sessionId: string;
+  /** The browser that was signed in, as shown on the phone. */
+  requester: RequesterContext;
+  /** When it was redeemed (ms since the epoch). */
+  createdAt: number;
+  /** Set once, when it ended. */
+  endedAt?: number;
+  endReason?: LoginEndReason;
+  /** The approval, when the confirm was signed with a context digest (version 3). */
+  receipt?: ApprovalReceipt;
+}
+
+/**
+ * Where logins live: the ledger behind "where you're signed in". Its own store beside sessions and
+ * devices (memory by default, Redis in `@qrlogin/redis`, a host's database), checked by one
+ * conformance suite.
+ *
+ * @example
+ * const logins = memoryLoginLedger() satisfies LoginLedger;
+ */
+export interface LoginLedger {
+  /** Inserts a login. Returns `false` (writing nothing) when the id exists. May forget it after `retainUntil`. */
+  add(record: LoginRecord, retainUntil: number): Awaitable<boolean>;
+  get(id: string): Awaitable<LoginRecord | null>;
+  /** Every login of a user still retained, ended ones included, newest first. */
+  listByUser(userId: string): Awaitable<LoginRecord[]>;
+  /**
+   * Marks a login ended at `at` for `reason`, once: the first call wins and later calls change
+   * nothing. Returns the login as stored afterwards (`null` when there is none), so the caller can
+   * tell from `endedAt === at && endReason === reason` whether this call ended it.
+   */
+  end(id: string, at: number, reason: LoginEndReason): Awaitable<LoginRecord | null>;
+  close?(): Awaitable<void>;
+}
