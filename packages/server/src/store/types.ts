@@ -37,6 +37,14 @@ export interface SessionRecord {
   /** Why the session was rejected. */
   rejectReason?: RejectReason;
   /**
+   * The context text the confirm screen was sent at scan (what the phone displays), and its digest,
+   * which a version 3 confirm signs in its `ctx` line.
+   */
+  context?: string;
+  contextDigest?: string;
+  /** The verified confirm signature, kept from confirm to redeem, where it goes into the ledger. */
+  receipt?: ApprovalReceipt;
+  /**
    * When a `redeem()` call took the redemption (ms since the epoch): set once, by compare-and-set,
    * on a `redeemed` record. Kept apart from the `confirmed → redeemed` write because that write can
    * land after its caller gave up (a store that timed out); the redemption then stays unclaimed and
