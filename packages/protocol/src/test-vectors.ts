@@ -1,6 +1,9 @@
 /**
  * Published test vectors: fixed inputs and the exact bytes every implementation must produce.
  */
+import type { DisplayedContext } from './context-text.js';
+import type { SignedFields } from './signing.js';
+
 /**
  * The published context vector (also in `docs/protocol.md`): a login request as the phone receives
  * it, its canonical context text and that text's digest. An implementation must reproduce `text`
@@ -81,6 +84,8 @@ export const SIGNING_TEST_VECTOR = {
   signature: 'wT44ifmYLK26-HAr0M5d4gpxEMx86Tsk6_-PAzLhyuR4CMZgKsjYA2FjbaABtjqXyaEXc2s9wg7lihqs840gBg',
 } as const;
 
+const { contextDigest: _, ...LEGACY_CONFIRM_FIELDS } = SIGNING_TEST_VECTOR.fields;
+
 /**
  * The version 1 confirm an app from before the context digest signs (`version: 1`): no `ctx` line.
  * A server builds it only to recognise such an app and answer `UNSUPPORTED_VERSION`.
@@ -89,15 +94,7 @@ export const LEGACY_CONFIRM_TEST_VECTOR = {
   seedHex: SIGNING_TEST_VECTOR.seedHex,
   publicKey: SIGNING_TEST_VECTOR.publicKey,
   version: 1,
-  fields: {
-    action: 'confirm',
-    audience: 'https://example.com',
-    sessionId: 'V1StGXR8_Z5jdHi6B-myT0',
-    challenge: 'Q2hhbGxlbmdlLWZvci10aGUtdGVzdC12ZWN0b3ItMDE',
-    deviceId: 'dev1StGXR8_Z5jdHi6B-my',
-    timestamp: 1767225600000,
-    code: '42',
-  } satisfies SignedFields,
+  fields: LEGACY_CONFIRM_FIELDS,
   message: [
     'qrlogin-signature-v1',
     'action:confirm',
