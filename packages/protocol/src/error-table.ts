@@ -98,6 +98,11 @@ export const ERROR_TABLE = {
   NETWORK_ERROR: { status: ERROR_STATUS.NETWORK_ERROR, description: 'The network request failed.' },
   /** An unexpected server failure. Never carries details. */
   INTERNAL_ERROR: { status: ERROR_STATUS.INTERNAL_ERROR, description: 'Internal error.' },
+  /** The context digest a confirm signed is not the digest of the request the server sent: the phone was shown something else. */
+  CONTEXT_MISMATCH: {
+    status: ERROR_STATUS.CONTEXT_MISMATCH,
+    description: 'The phone confirmed another context than the server sent.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; description: string }>;
 
 /**

@@ -41,6 +41,7 @@ export const ERROR_STATUS = {
   NO_SECURE_RANDOM: 500,
   NETWORK_ERROR: 502,
   INTERNAL_ERROR: 500,
+  CONTEXT_MISMATCH: 409,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CreateSessionResponse, LoginRequest } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { contextDigestOf } from '../src/context-digest.js';
 import type { QrLoginEvents, QrLoginOptions } from '../src/index.js';
 import {
   createSession,
@@ -42,6 +43,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'hook-error': true,
   misconfigured: true,
   'internal-error': true,
+  'context-mismatch': true,
 };
 
 type Logged = { [K in keyof QrLoginEvents]: [K, QrLoginEvents[K][0]] }[keyof QrLoginEvents];
@@ -117,7 +119,13 @@ async function call(
   device: TestDevice,
   action: 'scan' | 'confirm' | 'reject',
   sessionId: string,
-  extra: { challenge?: string; code?: string; signature?: string; headers?: Record<string, string> } = {},
+  extra: {
+    challenge?: string;
+    contextDigest?: string;
+    code?: string;
+    signature?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const timestamp = harness.now.value;
   const signature =
@@ -128,6 +136,7 @@ async function call(
       deviceId: device.deviceId,
       timestamp,
       ...(extra.challenge !== undefined ? { challenge: extra.challenge } : {}),
+      ...(extra.contextDigest !== undefined ? { contextDigest: extra.contextDigest } : {}),
       ...(extra.code !== undefined ? { code: extra.code } : {}),
     });
   harness.secrets.add(signature);
@@ -135,6 +144,7 @@ async function call(
     deviceId: device.deviceId,
     timestamp,
     signature,
+    ...(extra.contextDigest !== undefined ? { contextDigest: extra.contextDigest } : {}),
     ...(extra.code !== undefined ? { code: extra.code } : {}),
   };
   const res = await post(`${harness.t.base}/sessions/${sessionId}/${action}`, body, extra.headers ?? {});
@@ -150,7 +160,12 @@ const decide = (
   request: LoginRequest,
   action: 'confirm' | 'reject',
   extra: { code?: string; signature?: string } = {},
-) => call(harness, device, action, request.sessionId, { challenge: request.challenge, ...extra });
+) =>
+  call(harness, device, action, request.sessionId, {
+    challenge: request.challenge,
+    ...(action === 'confirm' ? { contextDigest: contextDigestOf(request) } : {}),
+    ...extra,
+  });
 
 function tryUpgrade(t: TestServer, origin: string | undefined): Promise<{ status: number; ws?: WebSocket }> {
   const ws = new WebSocket(`${t.base.replace(/^http/, 'ws')}/ws`, origin === undefined ? {} : { origin });
@@ -402,6 +417,7 @@ describe('refusals', () => {
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest: contextDigestOf(request),
       timestamp: T0,
     });
     x.take();
