@@ -32,6 +32,7 @@ export {
   wsCloseCodeOf,
 } from '@qrlogin/protocol';
 export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
+export { contextDigestOf } from './context-digest.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
@@ -42,6 +43,7 @@ export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
+  ApprovalReceipt,
   Awaitable,
   DeviceRecord,
   DeviceStore,
@@ -50,3 +52,4 @@ export type {
   SessionStore,
   SnapshotListener,
 } from './store/types.js';
+export { type VerifiedReceipt, verifyReceipt } from './verify-receipt.js';
