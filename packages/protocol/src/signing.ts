@@ -4,7 +4,7 @@
  *
  * The message is ASCII text, one `name:value` field a line, in a fixed order, every field always
  * present (empty when it does not apply), behind a domain-separation header that names the protocol
- * and the message version. Version 1 (scan, confirm, reject, revoke):
+ * and the message version. Version 1 (scan, reject, revoke; confirm before the context digest):
  *
  * ```text
  * qrlogin-signature-v1
