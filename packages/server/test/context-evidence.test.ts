@@ -60,18 +60,7 @@ async function scanned() {
 }
 
 /** A confirm body signed over `contextDigest` (version 3). */
-function confirmWith(request: LoginRequest, contextDigest: string) {
-  const timestamp = Date.now();
-  const fields = {
-    action: 'confirm' as const,
-    sessionId: request.sessionId,
-    challenge: request.challenge,
-    deviceId: phone.deviceId,
-    contextDigest,
-    timestamp,
-  };
-  return { deviceId: phone.deviceId, timestamp, contextDigest, signature: phone.sign(fields) };
-}
+const confirmWith = (request: LoginRequest, contextDigest: string) => phone.confirmBody(request, { contextDigest });
 
 const confirmUrl = (request: LoginRequest) => `${t.base}/sessions/${request.sessionId}/confirm`;
 

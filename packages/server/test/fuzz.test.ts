@@ -40,7 +40,10 @@ const body = fc.oneof(
   fc.string(),
   fc.json(),
   fc
-    .dictionary(fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x', 'contextDigest'), field)
+    .dictionary(
+      fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x', 'contextDigest'),
+      field,
+    )
     .map((o) => JSON.stringify(o)),
   fc.constant('{"__proto__":{"polluted":true}}'),
   fc.constant('x'.repeat(5000)),

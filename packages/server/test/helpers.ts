@@ -85,7 +85,7 @@ export interface TestDevice {
   /** A correctly signed confirm body (not sent), for tests that replay, alter or time-shift it. */
   confirmBody(
     request: LoginRequest,
-    options?: { timestamp?: number; code?: string },
+    options?: { timestamp?: number; code?: string; contextDigest?: string },
   ): { deviceId: string; timestamp: number; contextDigest: string; signature: string };
   confirm(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
   reject(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
@@ -137,9 +137,8 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
       };
       return post(`${t.base}/sessions/${sessionId}/scan`, body);
     },
-    confirmBody(request, { timestamp = Date.now(), code } = {}) {
-      // The digest of the request as received, as @qrlogin/app computes it.
-      const contextDigest = contextDigestOf(request);
+    confirmBody(request, { timestamp = Date.now(), code, contextDigest = contextDigestOf(request) } = {}) {
+      // By default the digest of the request as received, as @qrlogin/app computes it.
       return {
         deviceId: record.id,
         timestamp,
