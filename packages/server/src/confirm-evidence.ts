@@ -85,10 +85,6 @@ export async function verifyConfirm(ctx: Context, check: ConfirmCheck): Promise<
     timestamp: body.timestamp,
     code,
   };
-  if (record.context === undefined || record.contextDigest === undefined) {
-    // Scanned by a server from before context digests (a rolling upgrade): nothing to compare to.
-    throw new QrLoginError('CONTEXT_MISMATCH', 'this session was scanned without a context digest: scan again');
-  }
   if (body.contextDigest === undefined) {
     try {
       // Built with the stored digest, which an outdated app cannot have signed: this only tells its
@@ -107,6 +103,10 @@ export async function verifyConfirm(ctx: Context, check: ConfirmCheck): Promise<
       'UNSUPPORTED_VERSION',
       `a confirm must carry contextDigest and be signed in version ${SIGNATURE_VERSIONS.confirm}: update the app`,
     );
+  }
+  if (record.context === undefined || record.contextDigest === undefined) {
+    // Scanned by a server from before context digests (a rolling upgrade): nothing to compare to.
+    throw new QrLoginError('CONTEXT_MISMATCH', 'this session was scanned without a context digest: scan again');
   }
   const signed = { ...fields, contextDigest: body.contextDigest };
   await verifySignature(ctx, device.publicKey, signed, body.signature, audit);

@@ -186,6 +186,20 @@ describe('confirm version 3', () => {
     expect(await record(session.sessionId)).toMatchObject({ state: 'scanned', version: 2 });
   });
 
+  it('refuses to confirm a session scanned without a context (a server from before digests) until it expires', async () => {
+    const { session, request } = await scanned();
+    const { context: _c, contextDigest: _d, ...older } = await record(session.sessionId);
+    expect(await store.compareAndSet({ ...older, version: 3 }, 2, Date.now() + 60_000)).toBe(true);
+    const res = await post(confirmUrl(request), confirmWith(request, contextDigestOf(request)));
+    expect(res.status).toBe(409);
+    expect(res.body.error).toEqual({
+      code: 'CONTEXT_MISMATCH',
+      message: 'this session was scanned without a context digest: scan again',
+    });
+    expect(mismatches).toEqual([]);
+    expect(await record(session.sessionId)).toMatchObject({ state: 'scanned', version: 3 });
+  });
+
   it('keeps reject at version 1, with no receipt', async () => {
     const { session, request } = await scanned();
     expect((await phone.reject(request)).body.state).toBe('rejected');
