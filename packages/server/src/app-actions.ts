@@ -15,6 +15,7 @@ import {
 import { runHook } from './browser-actions.js';
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
+import { checkPromptScanner } from './prompt-actions.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
@@ -94,6 +95,7 @@ export async function scanSession(
   await ctx.limit('scanPerDevice', device.id, info.ip);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
+  checkPromptScanner(record, device);
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
     return loginRequest(ctx, record, await proximityOf(ctx, record, info));
@@ -154,7 +156,8 @@ export async function scanSession(
         userId: device.userId,
         challenge: newChallenge(),
         scanIp: info.ip,
-        ...(ctx.options.numberMatching ? { code: newMatchingCode() } : {}),
+        // A prompt session always needs the code: the user did not choose to look at this browser.
+        ...(ctx.options.numberMatching || current.promptUserId !== undefined ? { code: newMatchingCode() } : {}),
       };
     },
     record,

@@ -59,6 +59,8 @@ export interface QrLoginEvents {
   ];
   /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
   'internal-error': [{ action: string; error: unknown }];
+  /** A linked browser asked for a prompt; `promptDevices` is being called for `devices` active devices. */
+  prompted: [Audit & { userId: string; devices: number }];
 }
 
 /** The typed emitter behind `qr.events`. */
