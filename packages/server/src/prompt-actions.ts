@@ -88,6 +88,8 @@ export async function promptSession(
 ): Promise<CreateSessionResponse> {
   const hook = ctx.options.promptDevices;
   if (!hook) throw new QrLoginError('INVALID_REQUEST', 'prompts are not enabled on this server (promptDevices option)');
+  // A page on a foreign origin is refused by createSession itself, before it could use up anything.
+  if (input.origin && !ctx.options.allowedOrigins.has(input.origin)) return createSession(ctx, input);
   await promptLimit(ctx, 'promptPerIp', rateLimitKeyOf(input.ip), input.ip);
   if (!isPromptToken(input.token)) throw invalid();
   // A lookup by hash: the presented token is never compared with a stored one.

@@ -140,6 +140,18 @@ describe('linked-browser prompts', () => {
     expect((await prompt(t, {})).status).toBe(201);
   });
 
+  it('a foreign Origin is refused FORBIDDEN_ORIGIN before the token or any limit is used', async () => {
+    const { t, prompts } = await harness({ rateLimits: { promptPerUser: { limit: 1, windowSeconds: 600 } } });
+    const phone = await newDevice(t);
+    const { promptToken } = await signInByQr(t, phone);
+    for (let i = 0; i < 3; i++) {
+      const res = await prompt(t, { prompt: promptToken }, { origin: 'https://evil.example' });
+      expect([res.status, res.body.error.code]).toEqual([403, 'FORBIDDEN_ORIGIN']);
+    }
+    expect((await prompt(t, { prompt: promptToken }, { origin: t.origin })).status).toBe(201);
+    await until(() => prompts.length === 1, 'the hook');
+  });
+
   it('per IP: guessing tokens from one network is cut off with PROMPT_LIMITED', async () => {
     const { t } = await harness({ rateLimits: { promptPerIp: { limit: 5, windowSeconds: 600 } } });
     const codes: string[] = [];
