@@ -98,19 +98,21 @@ export async function promptSession(
   if (!linked || linked.expiresAt <= ctx.options.now()) throw invalid();
   const devices = (await ctx.options.devices.listByUser(linked.userId)).filter((d) => d.revokedAt === undefined);
   if (devices.length === 0) {
-    // The token dies with the last device: nobody is left to prompt, and a device registered later
-    // must not be reachable from a browser linked before it existed.
+    // The token dies with the last device: nobody is left to prompt, and a user who revoked every
+    // device (a stolen phone) starts over with a QR sign-in that links the browser anew.
     await ctx.options.linkedBrowsers.remove(tokenHash);
     throw invalid();
   }
   await promptLimit(ctx, 'promptPerUser', linked.userId, input.ip);
   const created = await createSession(ctx, { ...input, promptUserId: linked.userId });
+  // Read back for the requester context the hook shows ("Chrome on Windows"), as the phone will.
   const record = await ctx.options.store.get(created.sessionId);
+  if (!record) throw new QrLoginError('STORE_UNAVAILABLE', 'the session just created could not be read');
   const prompt: PromptDevicesInput = {
     userId: linked.userId,
     sessionId: created.sessionId,
     qrPayload: created.qrPayload,
-    requester: (record as SessionRecord).requester,
+    requester: record.requester,
     devices,
   };
   ctx.events.emit('prompted', {
