@@ -134,6 +134,30 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
     await page.locator('h1.signed-in').waitFor();
   });
 
+  it('the demo phone simulator gets the prompt and shows the same confirm screen as a scan', async () => {
+    const page = await context.newPage();
+    await linkThenSignOut(page, demo, await newNodePhone(demo));
+    // The phone simulator in its own browser context: its own app cookie and device key.
+    const handset = await browser.newContext();
+    try {
+      const phone = await handset.newPage();
+      const phoneLog = await recordPageEvents(phone);
+      await phone.goto(`${demo.url}/phone`);
+      await phone.locator('#device-status', { hasText: /registered/ }).waitFor();
+      await page.locator('qr-login [part="prompt"]').click();
+      await phone.locator('#confirm-screen').waitFor();
+      expect(await phone.locator('#confirm-site').textContent()).toBe(demo.url);
+      expect(await phone.locator('#confirm-browser').textContent()).toMatch(/Chrom.* on Linux/);
+      expect(await phone.locator('#code-field').isVisible()).toBe(true);
+      await phone.locator('#code-input').fill(await readCodeFromWidget(page));
+      await phone.locator('#confirm').click();
+      await page.locator('h1.signed-in').waitFor();
+      expect(phoneLog.errors).toEqual([]);
+    } finally {
+      await handset.close();
+    }
+  });
+
   it("another user's device cannot answer the prompt; the user's own phone still can", async () => {
     const page = await context.newPage();
     const phone = await newNodePhone(demo);
