@@ -19,6 +19,7 @@ const NAMES = {
   'packages/redis/src/index.ts': '@qrlogin/redis',
   'packages/browser/src/index.ts': '@qrlogin/browser',
   'packages/browser/src/element.ts': '@qrlogin/browser/element',
+  'packages/browser/src/prompt.ts': '@qrlogin/browser/prompt',
   'packages/app/src/index.ts': '@qrlogin/app',
   'packages/better-auth/src/index.ts': '@qrlogin/better-auth',
   'packages/better-auth/src/client.ts': '@qrlogin/better-auth/client',

@@ -6,20 +6,20 @@ import type { HostSession } from './host-sessions.js';
 import { escapeHtml, layout } from './html.js';
 
 /**
- * The signed-out page. The widget redeems through the host's `POST /login/qr` and then reloads
+ * The signed-out page; `linked` (this browser signed in before) adds "Send a prompt to my phone". The widget redeems through the host's `POST /login/qr` and then reloads
  * `/` (its `redirect` attribute), which the host now answers with the signed-in page.
  *
  * @example
  * res.end(loginPage());
  */
-export function loginPage(): string {
+export function loginPage(linked = false): string {
   return layout({
     title: 'Sign in — qrlogin demo',
     script: 'login.js',
     body: `<main class="card">
 <h1>Sign in to the demo site</h1>
 <p class="lead">Scan the code with the app where you are already signed in.</p>
-<qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/"></qr-login>
+<qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/"${linked ? ' prompt' : ''}></qr-login>
 <p class="hint">No phone at hand? The <a href="/phone" target="phone">phone simulator</a> plays the app:
 paste the code's link into it (any QR reader shows the link), or take the demo shortcut.</p>
 <a id="phone-shortcut" class="button secondary" href="/phone" target="phone" hidden>Open this code in the phone simulator</a>

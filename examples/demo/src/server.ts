@@ -15,6 +15,7 @@ import { type HostSession, hostSessionStore } from './host-sessions.js';
 import { HttpError } from './http-error.js';
 import { loginPage, signedInPage } from './login-page.js';
 import { phonePage } from './phone-page.js';
+import { promptInbox } from './prompt-inbox.js';
 import { readRedeemInput } from './read-redeem-input.js';
 
 /**
@@ -75,7 +76,9 @@ const SESSION_COOKIE = 'demo_session';
 const APP_COOKIE = 'demo_app';
 const DAY_SECONDS = 86_400;
 
-type Send = (status: number, headers: Record<string, string>, body?: string | Buffer) => void;
+type Send = (status: number, headers: Record<string, string | string[]>, body?: string | Buffer) => void;
+/** No secret: tells the login page to offer "Send a prompt to my phone" (the token is HttpOnly on /qrlogin). */
+const LINKED_COOKIE = 'demo_linked';
 
 /**
  * Starts the demo host app and resolves once it listens.
@@ -102,8 +105,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   // The mobile app's own sign-in, simulated: a token cookie that /phone hands out.
   const appUsers = hostSessionStore<string>({ ttlSeconds: DAY_SECONDS });
 
+  const inbox = promptInbox();
   const qr = createQrLogin({
     origin,
+    // Linked browsers: redeem mints a prompt token, and a prompt reaches the phone simulator.
+    promptDevices: inbox.deliver,
     numberMatching: options.numberMatching ?? true,
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
@@ -153,7 +159,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',
-        'set-cookie': cookie(SESSION_COOKIE, id, DAY_SECONDS, 'Lax'),
+        'set-cookie': [
+          cookie(SESSION_COOKIE, id, DAY_SECONDS, 'Lax'),
+          ...(login.promptToken
+            ? [qr.promptCookie(login) as string, cookie(LINKED_COOKIE, '1', 90 * DAY_SECONDS, 'Lax')]
+            : []),
+        ],
       },
       JSON.stringify({ userId: login.userId }),
     );
@@ -166,7 +177,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
       const session = logins.get(cookies.get(SESSION_COOKIE));
-      return send(200, pageHeaders(), session ? signedInPage(session) : loginPage());
+      return send(200, pageHeaders(), session ? signedInPage(session) : loginPage(cookies.has(LINKED_COOKIE)));
     }
     if (url.pathname === '/login/qr') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
@@ -196,6 +207,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
           asset.body,
         );
       }
+    }
+    if (url.pathname === '/demo/prompts' && method === 'GET') {
+      const userId = appUsers.get(cookies.get(APP_COOKIE));
+      if (!userId) throw new HttpError(401, 'UNAUTHENTICATED', 'open /phone first');
+      const abort = new AbortController();
+      res.on('close', () => abort.abort());
+      const qrPayload = await inbox.next(userId, abort.signal);
+      const json = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+      return qrPayload ? send(200, json, JSON.stringify({ qrPayload })) : send(204, { 'cache-control': 'no-store' });
     }
     if (url.pathname === '/favicon.ico') return send(204, {});
     // Everything under /qrlogin (sessions, polls, scans, devices, the QR's help page) is qrlogin's.
@@ -232,6 +252,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     url: origin,
     qr,
     async close() {
+      inbox.close();
       await qr.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

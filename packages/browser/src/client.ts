@@ -58,8 +58,13 @@ export interface QrLoginClient extends EventEmitter<QrLoginClientEvents> {
    * promise.
    */
   start(): Promise<void>;
-  /** Replaces the current session with a fresh one and resets the rotation budget (the page's "refresh" button). */
-  refresh(): Promise<void>;
+  /**
+   * Replaces the current session with a fresh one and resets the rotation budget (the page's
+   * "refresh" button). With `prompt` (a linked-browser token, or `true` for the one in its HttpOnly
+   * cookie), the fresh session is a prompt sent to the user's phone; a refused prompt
+   * (`PROMPT_LIMITED`, `PROMPT_INVALID`) is a fatal `error`, after which a plain `refresh()` shows a QR.
+   */
+  refresh(prompt?: string | true): Promise<void>;
   /** Cancels the session on the server (`DELETE` with the secret) and stops listening. */
   cancel(): Promise<void>;
   /** Stops everything at once: no timer, request or socket is left, and every listener is removed. */
@@ -81,7 +86,9 @@ interface ActiveSession {
 }
 
 /** Failures worth retrying: the server or the path to it, not the request. */
-const transient = (error: QrLoginError) => error.status >= 500 || error.status === 429 || error.status === 408;
+// PROMPT_LIMITED is a 429 to fall back from (show the QR), not to wait out: its window is minutes.
+const transient = (error: QrLoginError) =>
+  error.status >= 500 || (error.status === 429 && error.code !== 'PROMPT_LIMITED') || error.status === 408;
 
 const asQrLoginError = (error: unknown) =>
   isQrLoginError(error) ? error : new QrLoginError('INTERNAL_ERROR', 'unexpected client failure', { cause: error });
@@ -170,7 +177,7 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     return this.#starting;
   }
 
-  refresh(): Promise<void> {
+  refresh(prompt?: string | true): Promise<void> {
     if (!this.#starting) return this.start();
     if (this.#destroyed) return Promise.reject(new QrLoginError('INVALID_STATE', 'the client was destroyed'));
     const old = this.#session;
@@ -180,7 +187,7 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     this.#visibleSince = this.#o.visibility.hidden() ? undefined : Date.now();
     this.#rotationDue = false;
     this.#attempt = 0;
-    return this.#open(0);
+    return this.#open(0, prompt);
   }
 
   async cancel(): Promise<void> {
@@ -242,14 +249,14 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
   }
 
   /** Creates a session, retrying transient failures. Resolves when done; rejects only when it gave up. */
-  async #open(rotation: number): Promise<void> {
+  async #open(rotation: number, prompt?: string | true): Promise<void> {
     this.#halt();
     const gen = this.#gen;
     const abort = new AbortController();
     this.#abort = abort;
     for (;;) {
       try {
-        const created = await this.#api!.create(abort.signal);
+        const created = await this.#api!.create(abort.signal, prompt);
         if (gen !== this.#gen) return;
         this.#attempt = 0;
         const info: QrLoginSessionInfo = {

@@ -13,8 +13,8 @@ export interface QrLoginElement extends HTMLElement {
   strings: Partial<QrLoginStrings> | undefined;
   /** The client of the current session (for `cancel()` or extra listeners). */
   readonly client: QrLoginClient | undefined;
-  /** Starts over with a fresh session: what the refresh button does. */
-  refresh(): void;
+  /** Starts over with a fresh session: what the refresh button does. `prompt`: see `QrLoginClient.refresh`. */
+  refresh(prompt?: string | true): void;
 }
 
 /** Options of {@link defineQrLoginElement}. */
@@ -199,13 +199,13 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       else if (this.#client) this.#start();
     }
 
-    refresh(): void {
+    refresh(prompt?: string | true): void {
       if (!this.#client) {
         this.#start();
         return;
       }
       this.#show('loading');
-      this.#client.refresh().catch(() => {});
+      this.#client.refresh(prompt).catch(() => {});
     }
 
     #stop(): void {

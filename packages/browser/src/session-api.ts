@@ -4,7 +4,8 @@ import { type FetchLike, requestJson } from './request-json.js';
 
 /** The three HTTP calls a waiting page makes. `base` is the absolute URL qrlogin is mounted at. */
 export interface SessionApi {
-  create(signal: AbortSignal): Promise<CreateSessionResponse>;
+  /** Creates a session; with `prompt` (a linked-browser token, or `true` for its cookie), a prompt session. */
+  create(signal: AbortSignal, prompt?: string | true): Promise<CreateSessionResponse>;
   /** Long-poll: answers once the version is past `after`, or at once without `after`. */
   read(sessionId: string, secret: string, after: number | undefined, signal: AbortSignal): Promise<StatusSnapshot>;
   cancel(sessionId: string, secret: string): Promise<StatusSnapshot>;
@@ -23,11 +24,11 @@ const malformed = () => new QrLoginError('INTERNAL_ERROR', 'the server sent a ma
 export function sessionApi(base: string, fetchFn: FetchLike): SessionApi {
   const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
   return {
-    async create(signal) {
+    async create(signal, prompt) {
       const body = await requestJson(fetchFn, base + ROUTES.sessions, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: '{}',
+        body: prompt === undefined ? '{}' : JSON.stringify({ prompt }),
         signal,
       });
       return readCreated(body) ?? Promise.reject(malformed());

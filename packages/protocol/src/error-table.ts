@@ -103,6 +103,21 @@ export const ERROR_TABLE = {
     status: ERROR_STATUS.CONTEXT_MISMATCH,
     description: 'The phone confirmed another context than the server sent.',
   },
+  /** The linked-browser prompt token is malformed, unknown, expired or forgotten; nothing was created. */
+  PROMPT_INVALID: {
+    status: ERROR_STATUS.PROMPT_INVALID,
+    description: 'This browser can no longer send prompts; scan the QR code instead.',
+  },
+  /** Too many prompts for this user (or from this network) in the window: push-fatigue limit. */
+  PROMPT_LIMITED: {
+    status: ERROR_STATUS.PROMPT_LIMITED,
+    description: 'Too many prompts were sent; scan the QR code instead.',
+  },
+  /** A device of another user tried to scan a prompt session, which only the prompted user may answer. */
+  PROMPT_WRONG_USER: {
+    status: ERROR_STATUS.PROMPT_WRONG_USER,
+    description: 'This sign-in prompt is for another account.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; description: string }>;
 
 /**

@@ -42,6 +42,9 @@ export const ERROR_STATUS = {
   NETWORK_ERROR: 502,
   INTERNAL_ERROR: 500,
   CONTEXT_MISMATCH: 409,
+  PROMPT_INVALID: 401,
+  PROMPT_LIMITED: 429,
+  PROMPT_WRONG_USER: 403,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

@@ -49,6 +49,11 @@ export interface CreateSessionResponse {
   serverTime: number;
   /** Session version (starts at 1). */
   version: number;
+  /**
+   * `true` when the session was created by a linked-browser prompt (`{ prompt }` body): the host's
+   * `promptDevices` hook is being called for the user's active devices. Absent otherwise.
+   */
+  prompted?: true;
 }
 
 /**

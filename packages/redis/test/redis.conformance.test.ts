@@ -7,11 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { realClock } from '../../server/test/conformance/clock.js';
 import { testDeviceStore } from '../../server/test/conformance/device-store.js';
 import { testEventBus } from '../../server/test/conformance/event-bus.js';
+import { testLinkedBrowserStore } from '../../server/test/conformance/linked-browser-store.js';
 import { testSessionStore } from '../../server/test/conformance/session-store.js';
 import { redisBus } from '../src/redis-bus.js';
 import { redisDeviceStore } from '../src/redis-device-store.js';
+import { redisLinkedBrowserStore } from '../src/redis-linked-browser-store.js';
 import { redisStore } from '../src/redis-store.js';
 import { connectClient, connectIoredis6, killConnection } from './helpers/clients.js';
 import { type RedisServer, skipWithoutRedis, startRedisServer } from './helpers/redis-server.js';
@@ -40,6 +43,15 @@ function testRedisBackends(client: string, connect: typeof connectClient): void 
     testDeviceStore('redisDeviceStore', async () => {
       const client = await connect(redis.port);
       return { devices: redisDeviceStore({ client, keyPrefix: prefix() }), cleanup: async () => client.disconnect() };
+    });
+
+    testLinkedBrowserStore('redisLinkedBrowserStore', async () => {
+      const client = await connect(redis.port);
+      return {
+        linkedBrowsers: redisLinkedBrowserStore({ client, keyPrefix: prefix() }),
+        clock: realClock(),
+        cleanup: async () => client.disconnect(),
+      };
     });
 
     testEventBus(

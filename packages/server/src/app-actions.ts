@@ -16,6 +16,7 @@ import { runHook } from './browser-actions.js';
 import { type ParsedConfirmBody, scanContext, storedRequest, verifyConfirm } from './confirm-evidence.js';
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
+import { checkPromptScanner } from './prompt-actions.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { ApprovalReceipt, SessionRecord } from './store/types.js';
@@ -53,13 +54,21 @@ async function proximityOf(ctx: Context, record: SessionRecord, info: AppRequest
 }
 
 /** What the confirm screen shows; its text and digest are fixed at scan (see confirm-evidence.ts). */
+/**
+ * Whether the phone must type the browser's code: the server's option, or always for a session the
+ * user did not choose to look at (a prompt to their phone).
+ */
+function codeRequiredFor(ctx: Context, record: SessionRecord): boolean {
+  return ctx.options.numberMatching || record.promptUserId !== undefined;
+}
+
 function displayedOf(ctx: Context, record: SessionRecord, proximity: ProximitySignal): DisplayedContext {
   return {
     sessionId: record.id,
     origin: ctx.options.origin,
     requester: record.requester,
     proximity,
-    codeRequired: ctx.options.numberMatching,
+    codeRequired: codeRequiredFor(ctx, record),
   };
 }
 
@@ -103,6 +112,7 @@ export async function scanSession(
   await ctx.limit('scanPerDevice', device.id, info.ip);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
+  checkPromptScanner(record, device);
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
     if (record.context !== undefined) return storedRequest(ctx, { ...record, context: record.context });
@@ -165,7 +175,7 @@ export async function scanSession(
         userId: device.userId,
         challenge: newChallenge(),
         scanIp: info.ip,
-        ...(ctx.options.numberMatching ? { code: newMatchingCode() } : {}),
+        ...(codeRequiredFor(ctx, current) ? { code: newMatchingCode() } : {}),
         ...evidence,
       };
     },

@@ -13,6 +13,7 @@ import {
 } from '@qrlogin/protocol';
 import { type Context, commit, loadSession } from './context.js';
 import { rateLimitKeyOf } from './net/ip-group.js';
+import { withPromptToken } from './redeem-prompt-token.js';
 import { parseUserAgent } from './requester/parse-user-agent.js';
 import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
@@ -25,6 +26,8 @@ export interface CreateInput {
   userAgent: string;
   /** The request's Origin header, `''` when absent. */
   origin: string;
+  /** Set for a linked-browser prompt: only this user's devices may answer the session. */
+  promptUserId?: string;
 }
 
 /** Runs a host hook, reporting (not propagating) its failure: a broken GeoIP lookup must not stop logins. */
@@ -80,6 +83,7 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
     expiresAt: now + Math.round(options.sessionTtlSeconds * 1000),
     requester,
   };
+  if (input.promptUserId !== undefined) record.promptUserId = input.promptUserId;
   if (!(await options.store.create(record, retainUntil(record)))) {
     // 132 random bits colliding means the RNG is broken; refuse rather than share a session.
     throw new QrLoginError('INTERNAL_ERROR', 'session id collision');
@@ -145,6 +149,15 @@ export interface Redemption {
   deviceId: string;
   requester: RequesterContext;
   redeemedAt: number;
+  /**
+   * With the `promptDevices` option: a new linked-browser token for this browser, to hand to the
+   * page (best as the HttpOnly cookie `qr.promptCookie(redemption)` makes). It lets the browser ask
+   * for a prompt on the user's phone later instead of scanning. Absent when prompts are off, or
+   * when it could not be stored (the login itself stands).
+   */
+  promptToken?: string;
+  /** When `promptToken` expires (ms since the epoch). */
+  promptTokenExpiresAt?: number;
 }
 
 /**
@@ -183,7 +196,7 @@ export async function redeemSession(
       record = await loadSession(ctx, record.id);
     }
   }
-  return claimRedemption(ctx, record, input.ip);
+  return withPromptToken(ctx, await claimRedemption(ctx, record, input.ip));
 }
 
 /** Takes an unclaimed, recent redemption for this caller (compare-and-set), or refuses. */

@@ -10,6 +10,7 @@ import { type FetchInfo, fromWebRequest, toWebResponse } from './http/fetch-adap
 import { errorResponse, handleRequest } from './http/handle-request.js';
 import { fromNodeRequest, sendNodeResponse } from './http/node-adapter.js';
 import { type QrLoginOptions, resolveOptions } from './options.js';
+import { forgetBrowser, promptCookie } from './prompt-actions.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { SessionWatchers } from './session-watchers.js';
 import { effectiveState } from './state-machine.js';
@@ -61,6 +62,17 @@ export interface QrLogin {
   readonly socketCount: number;
   /** Graceful shutdown: 1001 to sockets, held polls answered, timers cleared, bus unsubscribed. */
   close(): Promise<void>;
+  /**
+   * Forgets a linked browser (its prompt token), or every linked browser of a user: call it on
+   * "sign out everywhere" or when a user removes a browser. Returns how many were forgotten.
+   */
+  forgetBrowser(input: { token: string } | { userId: string }): Promise<number>;
+  /**
+   * The `Set-Cookie` value that hands a redemption's prompt token to the page (HttpOnly, on the
+   * qrlogin path, `SameSite=Strict`, `Secure` on https), or `undefined` when it carries none. With
+   * `null`, a value that deletes the cookie.
+   */
+  promptCookie(redemption: Pick<Redemption, 'promptToken' | 'promptTokenExpiresAt'> | null): string | undefined;
 }
 
 /**
@@ -169,6 +181,12 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
         ...(record.deviceId ? { deviceId: record.deviceId } : {}),
       };
     },
+    forgetBrowser: (input) => forgetBrowser(ctx, input),
+    promptCookie(redemption) {
+      if (redemption === null) return promptCookie(ctx, '', 0);
+      const { promptToken, promptTokenExpiresAt } = redemption;
+      return promptToken ? promptCookie(ctx, promptToken, promptTokenExpiresAt ?? 0) : undefined;
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -181,6 +199,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
       if (!options.store) await resolved.store.close?.();
       if (!options.devices) await resolved.devices.close?.();
       if (!options.bus) await resolved.bus.close?.();
+      if (!options.linkedBrowsers) await resolved.linkedBrowsers.close?.();
       events.removeAllListeners();
     },
   };

@@ -64,6 +64,8 @@ export interface QrLoginEvents {
    * the login request the server sent: the phone was shown something else (answered `CONTEXT_MISMATCH`).
    */
   'context-mismatch': [Audit & { deviceId: string; userId: string }];
+  /** A linked browser asked for a prompt; `promptDevices` is being called for `devices` active devices. */
+  prompted: [Audit & { userId: string; devices: number }];
 }
 
 /** The typed emitter behind `qr.events`. */

@@ -39,8 +39,18 @@ export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
 export type { TrustProxy } from './net/client-ip.js';
 export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
+export {
+  isPromptToken,
+  PROMPT_COOKIE,
+  PROMPT_TOKEN_LENGTH,
+  type PromptDevicesInput,
+} from './prompt-actions.js';
 export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
+export {
+  type MemoryLinkedBrowserStoreOptions,
+  memoryLinkedBrowserStore,
+} from './store/memory-linked-browser-store.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
   ApprovalReceipt,
@@ -48,6 +58,8 @@ export type {
   DeviceRecord,
   DeviceStore,
   EventBus,
+  LinkedBrowserRecord,
+  LinkedBrowserStore,
   SessionRecord,
   SessionStore,
   SnapshotListener,

@@ -49,6 +49,17 @@ describe('resolveOptions refuses', () => {
     ],
     ['devices as null', { devices: null }, 'option "devices" must be a DeviceStore'],
     ['bus without subscribe', { bus: { publish() {} } }, 'option "bus" must be an EventBus (missing subscribe)'],
+    ['promptDevices as a string', { promptDevices: 'push' }, 'option "promptDevices" must be a function, got "push"'],
+    [
+      'linkedBrowsers without removeByUser',
+      { linkedBrowsers: { add() {}, get() {}, remove() {} } },
+      'option "linkedBrowsers" must be a LinkedBrowserStore (missing removeByUser)',
+    ],
+    [
+      'promptTokenTtlDays: 0',
+      { promptTokenTtlDays: 0 },
+      'option "promptTokenTtlDays" must be a positive number, got 0',
+    ],
     ['rateLimits: true', { rateLimits: true }, 'option "rateLimits" must be false or an object of rules'],
     [
       'an unknown rate-limit rule',

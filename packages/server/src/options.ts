@@ -1,10 +1,12 @@
 import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
 import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
+import type { PromptDevicesInput } from './prompt-actions.js';
 import { memoryBus } from './store/memory-bus.js';
 import { memoryDeviceStore } from './store/memory-device-store.js';
+import { memoryLinkedBrowserStore } from './store/memory-linked-browser-store.js';
 import { memoryStore } from './store/memory-store.js';
-import type { Awaitable, DeviceStore, EventBus, SessionStore } from './store/types.js';
+import type { Awaitable, DeviceStore, EventBus, LinkedBrowserStore, SessionStore } from './store/types.js';
 
 /** One fixed-window rate limit: at most `limit` hits per `windowSeconds`. */
 export interface RateLimit {
@@ -30,6 +32,10 @@ export interface RateLimits {
   appPerIp: RateLimit;
   /** Device registrations per IP. @default { limit: 10, windowSeconds: 60 } */
   registerDevice: RateLimit;
+  /** Linked-browser prompts per user, against push fatigue (`PROMPT_LIMITED` past it). @default { limit: 3, windowSeconds: 600 } */
+  promptPerUser: RateLimit;
+  /** Linked-browser prompt requests per IP, bad tokens included (`PROMPT_LIMITED` past it). @default { limit: 10, windowSeconds: 600 } */
+  promptPerIp: RateLimit;
 }
 
 /** What the host's `describeRequester` hook may add to the requester context. */
@@ -100,6 +106,18 @@ export interface QrLoginOptions {
   maxBodyBytes?: number;
   /** Clock, ms since the epoch (tests). @default Date.now */
   now?: () => number;
+  /**
+   * Turns on linked-browser prompts ("send a prompt to my phone"): `redeem()` then mints a
+   * `promptToken` for the browser, and a `POST {basePath}/sessions` with `{ prompt }` calls this hook,
+   * off the request path, to reach the user's active devices with the session's `qrPayload` (your
+   * push channel); the app answers with `app.scan(qrPayload)`. Errors are reported as `hook-error`.
+   * @default undefined
+   */
+  promptDevices?: (prompt: PromptDevicesInput) => Awaitable<void>;
+  /** Where linked-browser tokens live (hashed). @default memoryLinkedBrowserStore() */
+  linkedBrowsers?: LinkedBrowserStore;
+  /** Lifetime of a linked-browser prompt token minted at redeem. @default 90 */
+  promptTokenTtlDays?: number;
 }
 
 /** WebSocket limits. */
@@ -127,6 +145,8 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
   decidePerUser: { limit: 60, windowSeconds: 60 },
   appPerIp: { limit: 300, windowSeconds: 60 },
   registerDevice: { limit: 10, windowSeconds: 60 },
+  promptPerUser: { limit: 3, windowSeconds: 600 },
+  promptPerIp: { limit: 10, windowSeconds: 600 },
 };
 
 const DEFAULT_SOCKET: SocketOptions = {
@@ -141,8 +161,12 @@ const DEFAULT_SOCKET: SocketOptions = {
 /** Options after defaults and validation. */
 export interface ResolvedOptions
   extends Required<
-    Omit<QrLoginOptions, 'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins'>
+    Omit<
+      QrLoginOptions,
+      'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins' | 'promptDevices'
+    >
   > {
+  promptDevices: QrLoginOptions['promptDevices'];
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
@@ -221,7 +245,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
       refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
-  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now'] as const) {
+  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now', 'promptDevices'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       refuse(name, 'must be a function', options[name]);
   }
@@ -255,6 +279,12 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
   const store = implementing('store', options.store, 'a SessionStore', ['create', 'get', 'compareAndSet', 'hit']);
   const devices = implementing('devices', options.devices, 'a DeviceStore', ['add', 'get', 'revoke', 'listByUser']);
   const bus = implementing('bus', options.bus, 'an EventBus', ['publish', 'subscribe']);
+  const linkedBrowsers = implementing('linkedBrowsers', options.linkedBrowsers, 'a LinkedBrowserStore', [
+    'add',
+    'get',
+    'remove',
+    'removeByUser',
+  ]);
 
   return {
     origin: options.origin,
@@ -277,5 +307,8 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),
     now: options.now ?? Date.now,
+    promptDevices: options.promptDevices,
+    linkedBrowsers: linkedBrowsers ?? memoryLinkedBrowserStore({ now: options.now }),
+    promptTokenTtlDays: positive('promptTokenTtlDays', options.promptTokenTtlDays ?? 90, false),
   };
 }

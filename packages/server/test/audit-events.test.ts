@@ -44,6 +44,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   misconfigured: true,
   'internal-error': true,
   'context-mismatch': true,
+  prompted: true,
 };
 
 type Logged = { [K in keyof QrLoginEvents]: [K, QrLoginEvents[K][0]] }[keyof QrLoginEvents];

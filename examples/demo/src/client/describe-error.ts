@@ -18,6 +18,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   DEVICE_REVOKED: 'This phone was signed out of QR login. Reload the page to register it again.',
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   NETWORK_ERROR: 'The site could not be reached. Check the connection and try again.',
+  PROMPT_WRONG_USER: 'This sign-in request is for another account than the one this phone is signed in to.',
 };
 
 /**

@@ -9,9 +9,12 @@
  */
 import '@qrlogin/browser/element';
 import type { QrLoginElement } from '@qrlogin/browser';
+import { addPromptButton } from '@qrlogin/browser/prompt';
 
 const widget = document.querySelector<QrLoginElement>('qr-login');
 const shortcut = document.querySelector<HTMLAnchorElement>('#phone-shortcut');
+// The host rendered `prompt` because this browser signed in before (its token is an HttpOnly cookie).
+if (widget?.hasAttribute('prompt')) addPromptButton(widget);
 
 if (widget && shortcut) {
   widget.addEventListener('qrlogin-state', (event) => {

@@ -10,6 +10,7 @@ import { setUpDevice } from './demo-device.js';
 import { describeError } from './describe-error.js';
 import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
+import { watchPrompts } from './phone-prompts.js';
 import { showLoginRequest } from './show-login-request.js';
 
 const ui = phoneElements();
@@ -131,6 +132,8 @@ ui.cameraStop.addEventListener('click', () => camera?.abort());
 try {
   app = await setUp(false);
   show('scan');
+  // A prompt from a linked browser lands on the same confirm screen as a scan.
+  watchPrompts((qrPayload) => void scan(qrPayload));
   // Opening `/phone?qr=<link>` scans that link, like an app opened from the QR's own URL.
   const opened = new URLSearchParams(location.search).get('qr');
   if (opened) {

@@ -21,6 +21,7 @@ import { type Context, settledSession } from '../context.js';
 import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js';
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
+import { promptSession, promptTokenOf } from '../prompt-actions.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { waitForChange } from './long-poll.js';
@@ -135,10 +136,14 @@ async function route(
 
   if (resource === 'sessions' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
-    parseCreateBody(await readJson(request, maxBodyBytes));
+    const createBody = parseCreateBody(await readJson(request, maxBodyBytes));
     const origin = request.header('origin');
     // Only an absent Origin is a non-browser client; a present but empty one is not on any allowlist.
     if (origin === '') throw new QrLoginError('FORBIDDEN_ORIGIN', 'Origin "" is not allowed');
+    if ('prompt' in createBody) {
+      const token = promptTokenOf(createBody.prompt, request.header('cookie'));
+      return json(201, await promptSession(ctx, { ...info, origin: origin ?? '', token }));
+    }
     const created = await createSession(ctx, { ...info, origin: origin ?? '' });
     return json(201, created);
   }

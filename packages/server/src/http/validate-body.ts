@@ -53,9 +53,14 @@ function timestampOk(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** Validates a `POST /sessions` body: empty or `{}`. */
-export function parseCreateBody(body: Json): void {
-  onlyKeys(body, []);
+/** Validates a `POST /sessions` body: empty, `{}`, or `{ prompt }`. */
+export function parseCreateBody(body: Json): { prompt?: unknown } {
+  // `prompt`: a linked browser's token, or `true` for the one in its HttpOnly cookie (checked by
+  // the prompt service, which answers a bad one with PROMPT_INVALID).
+  onlyKeys(body, [], ['prompt']);
+  if ('prompt' in body)
+    field(body.prompt === true || typeof body.prompt === 'string', 'prompt', 'a prompt token or true');
+  return body;
 }
 
 /** Validates a scan body. */

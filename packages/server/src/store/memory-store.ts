@@ -43,6 +43,7 @@ function copy(r: SessionRecord): SessionRecord {
     contextDigest: r.contextDigest,
     // Flat strings: one spread copies it whole.
     receipt: r.receipt === undefined ? undefined : { ...r.receipt },
+    promptUserId: r.promptUserId,
   };
 }
 

@@ -51,6 +51,11 @@ export interface SessionRecord {
    * a retry with the same secret can still take it. Does not change `updatedAt`.
    */
   claimedAt?: number;
+  /**
+   * Set on a session created by a linked-browser prompt: only this user's devices may scan it, and
+   * number matching is required whatever the `numberMatching` option says.
+   */
+  promptUserId?: string;
 }
 
 /**
@@ -216,5 +221,38 @@ export interface LoginLedger {
    * tell from `endedAt === at && endReason === reason` whether this call ended it.
    */
   end(id: string, at: number, reason: LoginEndReason): Awaitable<LoginRecord | null>;
+  close?(): Awaitable<void>;
+}
+
+/**
+ * A linked browser: one that signed in before and may ask for a prompt on its user's phone. The
+ * token itself is never stored, only its SHA-256, so a leaked store cannot send prompts.
+ */
+export interface LinkedBrowserRecord {
+  /** Hex SHA-256 of the prompt token: the lookup key. */
+  tokenHash: string;
+  userId: string;
+  /** When it was minted (ms since the epoch). */
+  createdAt: number;
+  /** ms since the epoch; past it the token is refused (and the store may forget it). */
+  expiresAt: number;
+}
+
+/**
+ * Where linked-browser tokens live (memory by default, Redis in `@qrlogin/redis`), checked by one
+ * conformance suite. Lookup is by hash only, so no token is ever compared character by character.
+ *
+ * @example
+ * const linkedBrowsers = memoryLinkedBrowserStore() satisfies LinkedBrowserStore;
+ */
+export interface LinkedBrowserStore {
+  /** Inserts a record; the store may forget it after `expiresAt`. Returns `false` when the hash exists. */
+  add(record: LinkedBrowserRecord): Awaitable<boolean>;
+  /** The record for a token hash, or `null` (never added, removed, or past `expiresAt`). */
+  get(tokenHash: string): Awaitable<LinkedBrowserRecord | null>;
+  /** Removes one token. Returns whether there was one. */
+  remove(tokenHash: string): Awaitable<boolean>;
+  /** Removes every token of a user ("forget all my browsers"). Returns how many there were. */
+  removeByUser(userId: string): Awaitable<number>;
   close?(): Awaitable<void>;
 }

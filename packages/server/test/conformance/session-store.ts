@@ -86,6 +86,15 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
         expect((await store.get(record.id))?.receipt?.context).toBe('ctx');
       });
 
+      it("keeps a prompt session's promptUserId through create and compare-and-set", async () => {
+        // A store that drops it would let any user's device answer a linked-browser prompt.
+        const record: SessionRecord = { ...sessionRecord({ now: clock.now() }), promptUserId: 'alice' };
+        expect(await store.create(record, retain())).toBe(true);
+        expect((await store.get(record.id))?.promptUserId).toBe('alice');
+        expect(await store.compareAndSet(scannedRecord(record, clock.now()), 1, retain())).toBe(true);
+        expect((await store.get(record.id))?.promptUserId).toBe('alice');
+      });
+
       it('answers null for an id that was never created', async () => {
         expect(await store.get(randomId())).toBeNull();
       });
