@@ -98,6 +98,11 @@ export const ERROR_TABLE = {
   NETWORK_ERROR: { status: ERROR_STATUS.NETWORK_ERROR, description: 'The network request failed.' },
   /** An unexpected server failure. Never carries details. */
   INTERNAL_ERROR: { status: ERROR_STATUS.INTERNAL_ERROR, description: 'Internal error.' },
+  /** No live session has this short code (mistyped, expired, or never issued); counted as a guess. */
+  SHORT_CODE_NOT_FOUND: {
+    status: ERROR_STATUS.SHORT_CODE_NOT_FOUND,
+    description: 'No live session has this short code.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; description: string }>;
 
 /**

@@ -41,6 +41,7 @@ export const ERROR_STATUS = {
   NO_SECURE_RANDOM: 500,
   NETWORK_ERROR: 502,
   INTERNAL_ERROR: 500,
+  SHORT_CODE_NOT_FOUND: 404,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

@@ -27,4 +27,4 @@ export { failFastRedisOptions } from './fail-fast-redis-options.js';
 export { DEFAULT_KEY_PREFIX } from './key-prefix.js';
 export { type RedisBusOptions, redisBus, sessionChannel } from './redis-bus.js';
 export { type RedisDeviceStoreOptions, redisDeviceStore } from './redis-device-store.js';
-export { counterKey, type RedisStoreOptions, redisStore, sessionKey } from './redis-store.js';
+export { counterKey, type RedisStoreOptions, redisStore, sessionKey, shortCodeKey } from './redis-store.js';
