@@ -15,7 +15,9 @@ describe('normalizeShortCode', () => {
     }
   });
   it('round-trips every canonical code through its shown form', () => {
-    const code = fc.array(fc.constantFrom(...SHORT_CODE_ALPHABET), { minLength: 8, maxLength: 8 }).map((a) => a.join(''));
+    const code = fc
+      .array(fc.constantFrom(...SHORT_CODE_ALPHABET), { minLength: 8, maxLength: 8 })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(code, (c) => {
         expect(formatShortCode(c)).toMatch(/^.{4}-.{4}$/);

@@ -154,7 +154,9 @@ export async function scanSession(
         userId: device.userId,
         challenge: newChallenge(),
         scanIp: info.ip,
-        ...(ctx.options.numberMatching ? { code: newMatchingCode() } : {}),
+        // A session the page offered a short code for always matches numbers: a typed code is the
+        // device-code phishing primitive, and the number shown only on the real page is its defence.
+        ...(ctx.options.numberMatching || current.shortCode !== undefined ? { code: newMatchingCode() } : {}),
       };
     },
     record,

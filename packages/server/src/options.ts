@@ -1,4 +1,5 @@
 import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
+import { type AppLinkFiles, type AppLinksOptions, appLinkFiles } from './app-links.js';
 import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
 import { memoryBus } from './store/memory-bus.js';
@@ -30,6 +31,12 @@ export interface RateLimits {
   appPerIp: RateLimit;
   /** Device registrations per IP. @default { limit: 10, windowSeconds: 60 } */
   registerDevice: RateLimit;
+  /** Short-code lookups per network (IPv4 address, IPv6 /64), found or not. @default { limit: 60, windowSeconds: 3600 } */
+  findSessionPerIp: RateLimit;
+  /** Short-code lookups per device, found or not. @default { limit: 10, windowSeconds: 600 } */
+  findSessionPerDevice: RateLimit;
+  /** Short-code lookups per user (all their devices), found or not. @default { limit: 30, windowSeconds: 3600 } */
+  findSessionPerUser: RateLimit;
 }
 
 /** What the host's `describeRequester` hook may add to the requester context. */
@@ -100,6 +107,13 @@ export interface QrLoginOptions {
   maxBodyBytes?: number;
   /** Clock, ms since the epoch (tests). @default Date.now */
   now?: () => number;
+  /**
+   * The apps that open the QR URL (iOS Universal Links, Android App Links): the server then answers
+   * `/.well-known/apple-app-site-association` and `/.well-known/assetlinks.json` (outside the base
+   * path), associating only `{basePath}/q/*`. See docs/app.md.
+   * @default undefined (neither file is served)
+   */
+  appLinks?: AppLinksOptions;
 }
 
 /** WebSocket limits. */
@@ -127,6 +141,9 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
   decidePerUser: { limit: 60, windowSeconds: 60 },
   appPerIp: { limit: 300, windowSeconds: 60 },
   registerDevice: { limit: 10, windowSeconds: 60 },
+  findSessionPerIp: { limit: 60, windowSeconds: 3600 },
+  findSessionPerDevice: { limit: 10, windowSeconds: 600 },
+  findSessionPerUser: { limit: 30, windowSeconds: 3600 },
 };
 
 const DEFAULT_SOCKET: SocketOptions = {
@@ -141,7 +158,10 @@ const DEFAULT_SOCKET: SocketOptions = {
 /** Options after defaults and validation. */
 export interface ResolvedOptions
   extends Required<
-    Omit<QrLoginOptions, 'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins'>
+    Omit<
+      QrLoginOptions,
+      'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins' | 'appLinks'
+    >
   > {
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
@@ -150,6 +170,8 @@ export interface ResolvedOptions
   allowedOrigins: ReadonlyMap<string, string>;
   rateLimits: RateLimits | false;
   socket: SocketOptions;
+  /** The association files to serve, built from `appLinks`; `undefined` when it is not set. */
+  appLinks: AppLinkFiles | undefined;
 }
 
 /** A value as a message shows it: strings quoted, so `"5"` and `5` read differently. */
@@ -277,5 +299,6 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),
     now: options.now ?? Date.now,
+    appLinks: appLinkFiles(options.appLinks, basePath),
   };
 }

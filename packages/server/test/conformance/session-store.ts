@@ -258,7 +258,11 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
 
     describe('short codes', () => {
       // Codes are drawn per test: stores under test may share a Redis with other runs.
-      const code = () => randomId().replace(/[^A-Z2-9]/g, '').padEnd(8, 'K').slice(0, 8);
+      const code = () =>
+        randomId()
+          .replace(/[^A-Z2-9]/g, '')
+          .padEnd(8, 'K')
+          .slice(0, 8);
 
       it('maps a code to its session until retainUntil, and keeps the record field', async () => {
         if (!store.addShortCode || !store.findShortCode) return expect.fail('short-code methods missing');
