@@ -18,6 +18,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   DEVICE_REVOKED: 'This phone was signed out of QR login. Reload the page to register it again.',
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   NETWORK_ERROR: 'The site could not be reached. Check the connection and try again.',
+  SHORT_CODE_NOT_FOUND: 'No sign-in is waiting for this code. Check it on the computer and type it again.',
 };
 
 /**
