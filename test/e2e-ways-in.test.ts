@@ -47,6 +47,16 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
   afterAll(async () => {
     await browser?.close();
   });
+  /** The demo's login page on a desktop browser, its QR shown. */
+  async function openDesktopLoginPage(): Promise<Page> {
+    demo = await startTestDemo();
+    context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(demo.url);
+    await readQrFromWidget(page);
+    return page;
+  }
+
   afterEach(async () => {
     await context?.close();
     await demo?.close();
@@ -90,11 +100,7 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
   );
 
   it('desktop: no "Open in app"', async () => {
-    demo = await startTestDemo();
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(demo.url);
-    await readQrFromWidget(page);
+    const page = await openDesktopLoginPage();
     // The view is loaded (the demo offers "Can't scan?"), so an absent link is a decision, not a race.
     await page.locator('qr-login [part="cant-scan"]').waitFor({ state: 'visible' });
     expect(await page.locator('qr-login [part="open-app"]').isVisible()).toBe(false);
@@ -135,11 +141,7 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
   });
 
   it('a wrong code is refused as SHORT_CODE_NOT_FOUND and the page keeps waiting', async () => {
-    demo = await startTestDemo();
-    context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(demo.url);
-    await readQrFromWidget(page);
+    const page = await openDesktopLoginPage();
     await page.locator('qr-login [part="cant-scan"]').click();
     const shown = (await shownShortCode(page)).replace('-', '');
     const wrong = `${shown.slice(0, 7)}${shown.endsWith('2') ? '3' : '2'}`;
