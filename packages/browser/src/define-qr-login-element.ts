@@ -97,6 +97,8 @@ async function postLogin(url: string, login: { sessionId: string; browserSecret:
  * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
  * sets its session cookie), `redirect` (where to go once signed in), `transport`
  * (`auto` | `websocket` | `poll`), `lang` (else the nearest ancestor's, else the document's).
+ * Other ways in (loaded on demand): `short-code` (a "Can't scan?" button revealing the session's short
+ * code), `layout="tv"` (QR and code large, at once), `app-name`; on a phone, an "Open in app" link.
  * The element reflects the session state in its `state` attribute. Removing it from the document
  * cancels its session (moving it within the document does not).
  *
