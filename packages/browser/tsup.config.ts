@@ -7,7 +7,7 @@ const fromSource: Options['esbuildOptions'] = (options) => {
 };
 
 // One `<script>` file cannot load a chunk: there the other ways in come from a second script.
-const waysInFromScript: NonNullable<Options['esbuildPlugins']>[number] = {
+export const waysInFromScript: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'ways-in-from-script',
   setup(build) {
     build.onResolve({ filter: /\/load-ways-in\.js$/ }, (args) => ({

@@ -39,7 +39,10 @@ const body = fc.oneof(
   fc.string(),
   fc.json(),
   fc
-    .dictionary(fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x'), field)
+    .dictionary(
+      fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x', 'shortCode'),
+      field,
+    )
     .map((o) => JSON.stringify(o)),
   fc.constant('{"__proto__":{"polluted":true}}'),
   fc.constant('x'.repeat(5000)),
@@ -51,6 +54,8 @@ const paths = fc.oneof(
   fc.constant('/sessions/SID/reject'),
   fc.constant('/sessions/SID'),
   fc.constant('/devices/DID/revoke'),
+  fc.constant('/sessions/SID/short-code'),
+  fc.constant('/find-session'),
   fc.string().map((s) => `/${encodeURIComponent(s)}`),
 );
 

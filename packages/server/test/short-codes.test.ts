@@ -74,7 +74,7 @@ describe('short codes', () => {
     // The number is shown only on the page that holds the browser secret.
     const snapshot = await fetch(`${t.base}/sessions/${session.sessionId}`, {
       headers: { authorization: `Bearer ${session.browserSecret}` },
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ code: string }>);
     expect(snapshot.code).toMatch(/^[0-9]{2}$/);
     const confirmed = await phone.confirm(request, { code: snapshot.code });
     expect(confirmed.body.state).toBe('confirmed');
