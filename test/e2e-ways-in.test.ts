@@ -48,13 +48,14 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
     await browser?.close();
   });
   /** The demo's login page on a desktop browser, its QR shown. */
-  async function openDesktopLoginPage(): Promise<Page> {
-    demo = await startTestDemo();
+  async function openDesktopLoginPage(): Promise<{ page: Page; started: Demo }> {
+    const started = await startTestDemo();
+    demo = started;
     context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(demo.url);
+    await page.goto(started.url);
     await readQrFromWidget(page);
-    return page;
+    return { page, started };
   }
 
   afterEach(async () => {
@@ -100,7 +101,7 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
   );
 
   it('desktop: no "Open in app"', async () => {
-    const page = await openDesktopLoginPage();
+    const { page } = await openDesktopLoginPage();
     // The view is loaded (the demo offers "Can't scan?"), so an absent link is a decision, not a race.
     await page.locator('qr-login [part="cant-scan"]').waitFor({ state: 'visible' });
     expect(await page.locator('qr-login [part="open-app"]').isVisible()).toBe(false);
@@ -141,11 +142,11 @@ describe.skipIf(skipWithoutChromium)('ways in: open in app, short code, TV layou
   });
 
   it('a wrong code is refused as SHORT_CODE_NOT_FOUND and the page keeps waiting', async () => {
-    const page = await openDesktopLoginPage();
+    const { page, started } = await openDesktopLoginPage();
     await page.locator('qr-login [part="cant-scan"]').click();
     const shown = (await shownShortCode(page)).replace('-', '');
     const wrong = `${shown.slice(0, 7)}${shown.endsWith('2') ? '3' : '2'}`;
-    const phone = await newNodePhone(demo);
+    const phone = await newNodePhone(started);
     const error = await phone.findByCode(wrong).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QrLoginError);
     expect((error as QrLoginError).code).toBe('SHORT_CODE_NOT_FOUND');
