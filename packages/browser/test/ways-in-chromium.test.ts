@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WAYS_IN_STRINGS } from '../src/index.js';
+import { WAYS_IN_STRINGS } from '../src/i18n/ways-in.js';
 import { buildIife, hostPage } from './helpers/host-page.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 

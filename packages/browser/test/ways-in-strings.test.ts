@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WAYS_IN_STRINGS, waysInStrings } from '../src/index.js';
+import { WAYS_IN_STRINGS, waysInStrings } from '../src/i18n/ways-in.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
