@@ -17,6 +17,7 @@ const CSS = `
 [part=short-code]{font:700 2em ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.12em}
 .sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 :host(:not([state=pending])) [part=short-code-box]{opacity:.15}
+:host(:not([state=pending])) :is([part=open-app],[part=cant-scan]),:host(:not([state=pending]):not([state=scanned])) [part=short-code-box]{display:none}
 :host([layout=tv]){display:block}
 :host([layout=tv]) [part=container]{font-size:clamp(1.25rem,3vmin,3rem)}
 :host([layout=tv]) [part=qr]{width:min(55vh,60vw);height:min(55vh,60vw)}
