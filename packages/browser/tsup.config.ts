@@ -1,8 +1,30 @@
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 // Bundle workspace packages from their TypeScript sources, so no build order is needed.
 const fromSource: Options['esbuildOptions'] = (options) => {
   options.conditions = ['@qrlogin/source', 'browser', 'import', 'default'];
+};
+
+// One `<script>` file cannot load a chunk: there the other ways in come from a second script.
+export const waysInFromScript: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'ways-in-from-script',
+  setup(build) {
+    build.onResolve({ filter: /\/load-ways-in\.js$/ }, (args) => ({
+      path: join(args.resolveDir, 'load-ways-in-global.ts'),
+    }));
+  },
+};
+
+/** What both `<script>` files share: one self-contained, minified IIFE each. */
+const script: Options = {
+  format: ['iife'],
+  minify: true,
+  target: 'es2022',
+  platform: 'browser',
+  noExternal: [/.*/],
+  outExtension: () => ({ js: '.iife.js' }),
+  esbuildOptions: fromSource,
 };
 
 export default defineConfig([
@@ -22,14 +44,11 @@ export default defineConfig([
   },
   {
     // The `<script>` build: everything in one file, `window.QrLogin`, <qr-login> defined on load.
+    ...script,
     entry: { 'qr-login': 'src/iife.ts' },
-    format: ['iife'],
     globalName: 'QrLogin',
-    minify: true,
-    target: 'es2022',
-    platform: 'browser',
-    noExternal: [/.*/],
-    outExtension: () => ({ js: '.iife.js' }),
-    esbuildOptions: fromSource,
+    esbuildPlugins: [waysInFromScript],
   },
+  // Open in app, "Can't scan?" and layout="tv" for the `<script>` build, loaded after it.
+  { ...script, entry: { 'qr-login-ways-in': 'src/ways-in-iife.ts' } },
 ]);

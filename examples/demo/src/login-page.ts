@@ -12,16 +12,19 @@ import { escapeHtml, layout } from './html.js';
  * @example
  * res.end(loginPage());
  */
-export function loginPage(linked = false): string {
+export function loginPage(options: { tv?: boolean; linked?: boolean } = {}): string {
+  // "Can't scan?" shows a short code to type in the phone simulator; `/tv` shows it at once, large.
+  const waysIn = `short-code app-name="the demo app"${options.tv ? ' layout="tv"' : ''}`;
   return layout({
     title: 'Sign in — qrlogin demo',
     script: 'login.js',
-    body: `<main class="card">
+    body: `<main class="card${options.tv ? ' tv' : ''}">
 <h1>Sign in to the demo site</h1>
 <p class="lead">Scan the code with the app where you are already signed in.</p>
-<qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/"${linked ? ' prompt' : ''}></qr-login>
+<qr-login base-url="/qrlogin" redeem-url="/login/qr" redirect="/" ${waysIn}${options.linked ? ' prompt' : ''}></qr-login>
 <p class="hint">No phone at hand? The <a href="/phone" target="phone">phone simulator</a> plays the app:
-paste the code's link into it (any QR reader shows the link), or take the demo shortcut.</p>
+paste the code's link into it (any QR reader shows the link), enter the short code under "Can't scan?",
+or take the demo shortcut. On a TV or a screen without a camera nearby, try the <a href="/tv">TV layout</a>.</p>
 <a id="phone-shortcut" class="button secondary" href="/phone" target="phone" hidden>Open this code in the phone simulator</a>
 </main>`,
   });

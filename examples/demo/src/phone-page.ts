@@ -34,6 +34,12 @@ export function phonePage(userId: string): string {
 <button class="button" type="submit">Continue</button>
 </form>
 <p class="hint">The link is what the QR code holds, e.g. read by any QR scanner app.</p>
+<form id="code-form" class="paste">
+<label for="short-code">Can't scan? Enter code</label>
+<input id="short-code" name="code" required autocomplete="off" autocapitalize="characters" spellcheck="false"
+ maxlength="12" placeholder="K7M2-Q9RT">
+<button class="button" type="submit">Enter code</button>
+</form>
 </section>
 
 <section id="confirm-screen" class="screen" hidden aria-labelledby="confirm-title">

@@ -60,6 +60,8 @@ export interface DemoOptions {
   sessionTtlSeconds?: number;
   /** Passed to `createQrLogin`. @default qrlogin's defaults */
   rateLimits?: QrLoginOptions['rateLimits'];
+  /** Passed to `createQrLogin`: the apps that open the QR URL (AASA / assetlinks.json). @default none */
+  appLinks?: QrLoginOptions['appLinks'];
 }
 
 /** A running demo. */
@@ -113,6 +115,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     numberMatching: options.numberMatching ?? true,
     ...(options.sessionTtlSeconds !== undefined ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
+    ...(options.appLinks !== undefined ? { appLinks: options.appLinks } : {}),
     describeRequester: describeDemoRequester,
     // Device registration is authorised by the app's sign-in, never by the website's.
     authenticate: (request) => {
@@ -177,7 +180,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
     if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
       const session = logins.get(cookies.get(SESSION_COOKIE));
-      return send(200, pageHeaders(), session ? signedInPage(session) : loginPage(cookies.has(LINKED_COOKIE)));
+      return send(
+        200,
+        pageHeaders(),
+        session ? signedInPage(session) : loginPage({ linked: cookies.has(LINKED_COOKIE) }),
+      );
+    }
+    if (url.pathname === '/tv' && (method === 'GET' || method === 'HEAD')) {
+      return send(200, pageHeaders(), loginPage({ tv: true }));
     }
     if (url.pathname === '/login/qr') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');

@@ -15,6 +15,7 @@ import {
 import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
+import { findSession } from './find-session.js';
 import type { KeyStore } from './key-store.js';
 import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
 import type { FetchLike } from './platform.js';
@@ -67,6 +68,15 @@ export interface QrLoginApp {
    * `DEVICE_NOT_FOUND`, `PROXIMITY_DENIED`, `TIMESTAMP_SKEW`, `RATE_LIMITED`, `NETWORK_ERROR`.
    */
   scan(qrText: string): Promise<LoginRequest>;
+  /**
+   * "Can't scan?": finds the session of a short code the user typed (as the page shows it, e.g.
+   * `K7M2-Q9RT`; case, spaces and dashes do not matter), then scans it like {@link QrLoginApp.scan}
+   * and returns the same {@link LoginRequest}. Such a request always has `codeRequired: true`:
+   * the user types the number the real page shows. Errors: `INVALID_REQUEST` (not a code; no
+   * network call), `SHORT_CODE_NOT_FOUND` (mistyped, expired or used), `RATE_LIMITED`, and those
+   * of {@link QrLoginApp.scan}.
+   */
+  findByCode(input: string): Promise<LoginRequest>;
   /**
    * Turns {@link LoginRequestData} (`request.toJSON()`, e.g. from navigation params) back into a
    * working request. While the scanned request is still open in this app it is that same request
@@ -146,19 +156,31 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     return payload;
   };
 
+  const scanById = (sessionId: string): Promise<LoginRequest> =>
+    openRequest(sessionId, async (sign) => {
+      const timestamp = Math.floor(now());
+      const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
+      const body: ScanBody = { deviceId, timestamp, signature };
+      return postJson(href + ROUTES.scan(sessionId), body, { fetch });
+    });
+
   return Object.freeze({
     origin,
     baseUrl: href,
     deviceId,
     parse,
-    async scan(qrText: string): Promise<LoginRequest> {
-      const { sessionId } = parse(qrText);
-      return openRequest(sessionId, async (sign) => {
-        const timestamp = Math.floor(now());
-        const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
-        const body: ScanBody = { deviceId, timestamp, signature };
-        return postJson(href + ROUTES.scan(sessionId), body, { fetch });
-      });
+    scan: async (qrText: string): Promise<LoginRequest> => scanById(parse(qrText).sessionId),
+    async findByCode(input: string): Promise<LoginRequest> {
+      // The key is read only for input that is a code, and let go before the scan borrows it again.
+      const sign = async (fields: Parameters<ReturnType<typeof createSigner>>[0]) => {
+        const borrowed = await borrowDeviceKeys(source);
+        try {
+          return await createSigner(borrowed, beforeSign)(fields);
+        } finally {
+          borrowed.release();
+        }
+      };
+      return scanById(await findSession({ href, audience: origin, deviceId, sign, fetch, now }, input));
     },
     async restore(data: LoginRequestData): Promise<LoginRequest> {
       const sessionId = (data as Partial<LoginRequestData> | null)?.sessionId;

@@ -1,4 +1,10 @@
-import { isQrLoginError, QrLoginError, type RejectReason, type StatusSnapshot } from '@qrlogin/protocol';
+import {
+  isQrLoginError,
+  QrLoginError,
+  type RejectReason,
+  type ShortCodeResponse,
+  type StatusSnapshot,
+} from '@qrlogin/protocol';
 import { EventEmitter } from 'eventemitter3';
 import { backoffDelay } from './backoff-delay.js';
 import {
@@ -69,6 +75,12 @@ export interface QrLoginClient extends EventEmitter<QrLoginClientEvents> {
   cancel(): Promise<void>;
   /** Stops everything at once: no timer, request or socket is left, and every listener is removed. */
   destroy(): void;
+  /**
+   * "Can't scan?": the current session's short code, to type in the app (made on the first call,
+   * the same afterwards; it stops working with the session). Rejects with `INVALID_STATE` once the
+   * session is no longer waiting for a scan, and with a `TypeError` before `start()` made one.
+   */
+  shortCode(): Promise<ShortCodeResponse>;
   /** The current session, if one was created. */
   readonly session: QrLoginSessionInfo | undefined;
   /** The latest accepted snapshot. */
@@ -201,6 +213,12 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
       session.version = snapshot.version;
       this.#apply(snapshot);
     }
+  }
+
+  async shortCode(): Promise<ShortCodeResponse> {
+    // The server refuses a session that is no longer pending (INVALID_STATE); no need to judge here.
+    const { info, secret } = this.#session!;
+    return this.#api!.shortCode(info.sessionId, secret);
   }
 
   destroy(): void {

@@ -4,13 +4,16 @@ import type { QrLoginClientOptions } from './client-options.js';
 import { ELEMENT_CSS } from './element-styles.js';
 import { resolveStrings } from './i18n/resolve-strings.js';
 import { formatString, type QrLoginStrings } from './i18n/strings.js';
+import type { QrLoginWaysInStrings } from './i18n/ways-in.js';
+import { isMobileDevice } from './is-mobile.js';
+import { loadWaysIn } from './load-ways-in.js';
 import { isMisconfiguration } from './misconfiguration.js';
 import { renderQrSvg } from './render-qr.js';
 
 /** The `<qr-login>` element's own API, on top of `HTMLElement`'s. */
 export interface QrLoginElement extends HTMLElement {
   /** Text overrides on top of the built-in strings of the element's language. */
-  strings: Partial<QrLoginStrings> | undefined;
+  strings: Partial<QrLoginStrings & QrLoginWaysInStrings> | undefined;
   /** The client of the current session (for `cancel()` or extra listeners). */
   readonly client: QrLoginClient | undefined;
   /** Starts over with a fresh session: what the refresh button does. `prompt`: see `QrLoginClient.refresh`. */
@@ -94,6 +97,8 @@ async function postLogin(url: string, login: { sessionId: string; browserSecret:
  * Attributes: `base-url` (default `/qrlogin`), `redeem-url` (the host's route that redeems and
  * sets its session cookie), `redirect` (where to go once signed in), `transport`
  * (`auto` | `websocket` | `poll`), `lang` (else the nearest ancestor's, else the document's).
+ * Other ways in (loaded on demand): `short-code` (a "Can't scan?" button revealing the session's short
+ * code), `layout="tv"` (QR and code large, at once), `app-name`; on a phone, an "Open in app" link.
  * The element reflects the session state in its `state` attribute. Removing it from the document
  * cancels its session (moving it within the document does not).
  *
@@ -137,7 +142,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     static observedAttributes = ['base-url', 'transport', 'lang'];
 
     #client: QrLoginClient | undefined;
-    #strings: Partial<QrLoginStrings> | undefined;
+    #strings: Partial<QrLoginStrings & QrLoginWaysInStrings> | undefined;
     #status: StatusKey = 'loading';
     #code: string | undefined;
     #expiresAt = 0;
@@ -237,6 +242,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
         this.#expiresAt = session.localExpiresAt;
         this.#qr.replaceChildren(renderQrSvg(session.qrPayload, { label: this.#text().qrLabel }));
         this.#ticker ??= setInterval(() => this.#render(), 1000);
+        this.#waysIn(client, session.qrPayload);
       });
       client.on('state', (snapshot) => this.#onState(snapshot));
       client.on('expired', ({ rotating }) => {
@@ -249,6 +255,16 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
         if (fatal) this.#failed(error, isMisconfiguration(error) ? 'misconfigured' : 'error');
       });
       client.start().catch(() => {});
+    }
+
+    // Open in app, "Can't scan?" and the TV layout load on demand: most pages need none of them.
+    #waysIn(client: QrLoginClient, qrPayload: string): void {
+      const mobile = isMobileDevice();
+      if (!mobile && !this.hasAttribute('layout') && !this.hasAttribute('short-code')) return;
+      loadWaysIn().then(
+        (view) => client === this.#client && view.showWaysIn(this, this.#qr, client, qrPayload, mobile),
+        () => {},
+      );
     }
 
     #onState(snapshot: StatusSnapshot): void {

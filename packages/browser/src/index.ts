@@ -30,6 +30,8 @@ export {
 } from './define-qr-login-element.js';
 export { LOCALES, pickLocale, type QrLoginLocale, resolveStrings } from './i18n/resolve-strings.js';
 export { formatString, type QrLoginStrings } from './i18n/strings.js';
+// Types only: the tables ship in the lazily loaded view, not in the `<script>` build's global.
+export type { QrLoginWaysInStrings } from './i18n/ways-in.js';
 export { type ErrorCorrectionLevel, type QrMatrix, qrMatrix, qrPathData } from './qr-matrix.js';
 export { type RenderQrOptions, renderQrSvg } from './render-qr.js';
 export type { FetchLike } from './request-json.js';

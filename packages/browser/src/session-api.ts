@@ -1,4 +1,10 @@
-import { type CreateSessionResponse, QrLoginError, ROUTES, type StatusSnapshot } from '@qrlogin/protocol';
+import {
+  type CreateSessionResponse,
+  QrLoginError,
+  ROUTES,
+  type ShortCodeResponse,
+  type StatusSnapshot,
+} from '@qrlogin/protocol';
 import { readCreated, readSnapshot } from './read-wire.js';
 import { type FetchLike, requestJson } from './request-json.js';
 
@@ -9,6 +15,8 @@ export interface SessionApi {
   /** Long-poll: answers once the version is past `after`, or at once without `after`. */
   read(sessionId: string, secret: string, after: number | undefined, signal: AbortSignal): Promise<StatusSnapshot>;
   cancel(sessionId: string, secret: string): Promise<StatusSnapshot>;
+  /** The session's "Can't scan?" short code (the same on every call). */
+  shortCode(sessionId: string, secret: string): Promise<ShortCodeResponse>;
 }
 
 const malformed = () => new QrLoginError('INTERNAL_ERROR', 'the server sent a malformed answer');
@@ -50,5 +58,8 @@ export function sessionApi(base: string, fetchFn: FetchLike): SessionApi {
       });
       return readSnapshot(body) ?? Promise.reject(malformed());
     },
+    // Checked where it is shown (the lazily loaded view), keeping this module small.
+    shortCode: (sessionId, secret) =>
+      requestJson(fetchFn, base + ROUTES.shortCode(sessionId), { method: 'POST', headers: bearer(secret) }),
   };
 }

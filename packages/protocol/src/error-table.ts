@@ -118,6 +118,11 @@ export const ERROR_TABLE = {
     status: ERROR_STATUS.PROMPT_WRONG_USER,
     description: 'This sign-in prompt is for another account.',
   },
+  /** No live session has this short code (mistyped, expired, or never issued); counted as a guess. */
+  SHORT_CODE_NOT_FOUND: {
+    status: ERROR_STATUS.SHORT_CODE_NOT_FOUND,
+    description: 'No live session has this short code.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; description: string }>;
 
 /**

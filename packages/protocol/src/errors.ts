@@ -45,6 +45,7 @@ export const ERROR_STATUS = {
   PROMPT_INVALID: 401,
   PROMPT_LIMITED: 429,
   PROMPT_WRONG_USER: 403,
+  SHORT_CODE_NOT_FOUND: 404,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

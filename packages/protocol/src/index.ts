@@ -14,5 +14,6 @@ export * from './messages.js';
 export * from './origin.js';
 export * from './qr-payload.js';
 export * from './routes.js';
+export * from './short-code.js';
 export * from './signing.js';
 export * from './test-vectors.js';

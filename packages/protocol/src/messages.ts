@@ -202,3 +202,25 @@ export interface RevokeDeviceBody {
   timestamp: number;
   signature: string;
 }
+
+/** `POST {base}/sessions/:id/short-code` response: the session's "Can't scan?" code. */
+export interface ShortCodeResponse {
+  /** 8 symbols of `SHORT_CODE_ALPHABET`, canonical (no dash); show it grouped, e.g. `K7M2-Q9RT`. */
+  shortCode: string;
+  /** When the code stops working: the session's own expiry (ms since the epoch). */
+  expiresAt: number;
+}
+
+/** `POST {base}/find-session` body: a typed short code, signed by a device (action `find-session`, `ref` = the code). */
+export interface FindSessionBody {
+  deviceId: string;
+  /** The canonical short code (upper case, no separators). */
+  shortCode: string;
+  timestamp: number;
+  signature: string;
+}
+
+/** `POST {base}/find-session` response: the session the code stands for; the app scans it next. */
+export interface FindSessionResponse {
+  sessionId: string;
+}

@@ -19,6 +19,10 @@ export const ROUTES = {
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
   /** `GET` WebSocket upgrade (browser). */
   socket: '/ws',
+  /** `POST` the session's "Can't scan?" short code (browser, `Authorization: Bearer <browserSecret>`). */
+  shortCode: (sessionId: string) => `/sessions/${sessionId}/short-code`,
+  /** `POST` signed find-session: a typed short code → its session id (app). */
+  findSession: '/find-session',
 } as const;
 
 /** Default base path qrlogin is mounted under. */
@@ -29,3 +33,13 @@ export const LONG_POLL_HOLD_SECONDS = 25;
 
 /** Deadline for the `auth` frame after a WebSocket opens. */
 export const WS_AUTH_DEADLINE_SECONDS = 5;
+
+/**
+ * App-site association files, served at the host's root (never under the base path) when the
+ * server's `appLinks` option is set: iOS Universal Links and Android App Links then open the QR URL
+ * (`{basePath}/q/*`) in the app instead of the browser.
+ */
+export const WELL_KNOWN = {
+  apple: '/.well-known/apple-app-site-association',
+  android: '/.well-known/assetlinks.json',
+} as const;

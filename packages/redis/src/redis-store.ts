@@ -46,6 +46,17 @@ export function counterKey(prefix: string, key: string): string {
 }
 
 /**
+ * Key of a "Can't scan?" short code: a string holding its session id, expiring with the session.
+ * No hash tag: a code is looked up on its own, never together with its session in one script.
+ *
+ * @example
+ * shortCodeKey('qrlogin:', 'K7M2Q9RT') // 'qrlogin:sc:K7M2Q9RT'
+ */
+export function shortCodeKey(prefix: string, code: string): string {
+  return `${prefix}sc:${code}`;
+}
+
+/**
  * The Redis {@link SessionStore}, for running many server instances on one Redis (or Cluster).
  *
  * - Every write is one Lua script: `create` inserts only when the key is absent, `compareAndSet`
@@ -137,6 +148,18 @@ export function redisStore(options: RedisStoreOptions): SessionStore {
       );
       const [count, resetAt] = result as [number, string];
       return { count, resetAt: Number(resetAt) };
+    },
+
+    async addShortCode(code, sessionId, retainUntil) {
+      // SET … NX in one command: of two instances claiming one code, exactly one gets "OK".
+      const result = await callRedis(client, 'claim a short code', () =>
+        client.set(shortCodeKey(prefix, code), sessionId, 'PXAT', Math.ceil(retainUntil), 'NX'),
+      );
+      return result === 'OK';
+    },
+
+    async findShortCode(code) {
+      return callRedis(client, 'read a short code', () => client.get(shortCodeKey(prefix, code)));
     },
   } satisfies SessionStore;
 }

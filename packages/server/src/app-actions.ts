@@ -56,10 +56,12 @@ async function proximityOf(ctx: Context, record: SessionRecord, info: AppRequest
 /** What the confirm screen shows; its text and digest are fixed at scan (see confirm-evidence.ts). */
 /**
  * Whether the phone must type the browser's code: the server's option, or always for a session the
- * user did not choose to look at (a prompt to their phone).
+ * user did not choose to look at (a prompt to their phone), and for one the page offered a short
+ * code for (a typed code is the device-code phishing primitive, and the number shown only on the
+ * real page is its defence).
  */
 function codeRequiredFor(ctx: Context, record: SessionRecord): boolean {
-  return ctx.options.numberMatching || record.promptUserId !== undefined;
+  return ctx.options.numberMatching || record.promptUserId !== undefined || record.shortCode !== undefined;
 }
 
 function displayedOf(ctx: Context, record: SessionRecord, proximity: ProximitySignal): DisplayedContext {

@@ -60,6 +60,11 @@ export interface QrLogin {
   readonly basePath: string;
   /** Open WebSockets on this instance. */
   readonly socketCount: number;
+  /**
+   * The `/.well-known/` paths this instance answers (from the `appLinks` option; empty without it),
+   * for adapters that mount only the routes they are told about.
+   */
+  readonly wellKnownPaths: readonly string[];
   /** Graceful shutdown: 1001 to sockets, held polls answered, timers cleared, bus unsubscribed. */
   close(): Promise<void>;
   /**
@@ -137,6 +142,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
   return {
     events,
     basePath: resolved.basePath,
+    wellKnownPaths: Object.freeze([...(resolved.appLinks?.keys() ?? [])]),
     get socketCount() {
       return sockets.size;
     },

@@ -31,6 +31,7 @@ export {
   QrLoginError,
   wsCloseCodeOf,
 } from '@qrlogin/protocol';
+export type { AppLinksOptions } from './app-links.js';
 export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
 export { contextDigestOf } from './context-digest.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';

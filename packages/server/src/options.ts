@@ -1,4 +1,5 @@
 import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
+import { type AppLinkFiles, type AppLinksOptions, appLinkFiles } from './app-links.js';
 import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
 import type { PromptDevicesInput } from './prompt-actions.js';
@@ -36,6 +37,12 @@ export interface RateLimits {
   promptPerUser: RateLimit;
   /** Linked-browser prompt requests per IP, bad tokens included (`PROMPT_LIMITED` past it). @default { limit: 10, windowSeconds: 600 } */
   promptPerIp: RateLimit;
+  /** Short-code lookups per network (IPv4 address, IPv6 /64), found or not. @default { limit: 60, windowSeconds: 3600 } */
+  findSessionPerIp: RateLimit;
+  /** Short-code lookups per device, found or not. @default { limit: 10, windowSeconds: 600 } */
+  findSessionPerDevice: RateLimit;
+  /** Short-code lookups per user (all their devices), found or not. @default { limit: 30, windowSeconds: 3600 } */
+  findSessionPerUser: RateLimit;
 }
 
 /** What the host's `describeRequester` hook may add to the requester context. */
@@ -118,6 +125,13 @@ export interface QrLoginOptions {
   linkedBrowsers?: LinkedBrowserStore;
   /** Lifetime of a linked-browser prompt token minted at redeem. @default 90 */
   promptTokenTtlDays?: number;
+  /**
+   * The apps that open the QR URL (iOS Universal Links, Android App Links): the server then answers
+   * `/.well-known/apple-app-site-association` and `/.well-known/assetlinks.json` (outside the base
+   * path), associating only `{basePath}/q/*`. See docs/app.md.
+   * @default undefined (neither file is served)
+   */
+  appLinks?: AppLinksOptions;
 }
 
 /** WebSocket limits. */
@@ -147,6 +161,9 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
   registerDevice: { limit: 10, windowSeconds: 60 },
   promptPerUser: { limit: 3, windowSeconds: 600 },
   promptPerIp: { limit: 10, windowSeconds: 600 },
+  findSessionPerIp: { limit: 60, windowSeconds: 3600 },
+  findSessionPerDevice: { limit: 10, windowSeconds: 600 },
+  findSessionPerUser: { limit: 30, windowSeconds: 3600 },
 };
 
 const DEFAULT_SOCKET: SocketOptions = {
@@ -163,7 +180,14 @@ export interface ResolvedOptions
   extends Required<
     Omit<
       QrLoginOptions,
-      'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins' | 'promptDevices'
+      | 'authenticate'
+      | 'describeRequester'
+      | 'onLogin'
+      | 'rateLimits'
+      | 'socket'
+      | 'allowedOrigins'
+      | 'promptDevices'
+      | 'appLinks'
     >
   > {
   promptDevices: QrLoginOptions['promptDevices'];
@@ -174,6 +198,8 @@ export interface ResolvedOptions
   allowedOrigins: ReadonlyMap<string, string>;
   rateLimits: RateLimits | false;
   socket: SocketOptions;
+  /** The association files to serve, built from `appLinks`; `undefined` when it is not set. */
+  appLinks: AppLinkFiles | undefined;
 }
 
 /** A value as a message shows it: strings quoted, so `"5"` and `5` read differently. */
@@ -310,5 +336,6 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     promptDevices: options.promptDevices,
     linkedBrowsers: linkedBrowsers ?? memoryLinkedBrowserStore({ now: options.now }),
     promptTokenTtlDays: positive('promptTokenTtlDays', options.promptTokenTtlDays ?? 90, false),
+    appLinks: appLinkFiles(options.appLinks, basePath),
   };
 }

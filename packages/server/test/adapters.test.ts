@@ -81,6 +81,35 @@ describe('adapters', () => {
     expect(await (await fetch(`${origin}/`)).text()).toBe('host page');
   });
 
+  it('Fastify and Hono route the app-link files (and only those) outside the base path', async () => {
+    const appLinks = { apple: { appIds: ['ABCDE12345.com.example.app'] } };
+    const fastifyQr = createQrLogin({ origin: 'https://example.com', appLinks });
+    const fastify = Fastify();
+    fastify.get('/.well-known/security.txt', async () => 'host file');
+    await fastify.register(qrLoginFastify(fastifyQr));
+    cleanups.push(
+      () => fastify.close(),
+      () => fastifyQr.close(),
+    );
+    const aasa = await fastify.inject({ method: 'GET', url: '/.well-known/apple-app-site-association' });
+    expect(aasa.statusCode).toBe(200);
+    expect(aasa.json()).toMatchObject({ applinks: { details: [{ appIDs: appLinks.apple.appIds }] } });
+    expect((await fastify.inject({ method: 'GET', url: '/.well-known/security.txt' })).body).toBe('host file');
+
+    const honoQr = createQrLogin({ origin: 'https://example.com', appLinks });
+    cleanups.push(() => honoQr.close());
+    const hono = new Hono();
+    hono.use(qrLoginHono(honoQr));
+    hono.get('/.well-known/assetlinks.json', (c) => c.text('the host own file'));
+    const fromHono = await hono.request('https://example.com/.well-known/apple-app-site-association');
+    expect(fromHono.status).toBe(200);
+    expect(await fromHono.json()).toMatchObject({ applinks: { details: [{ appIDs: appLinks.apple.appIds }] } });
+    // Not configured for Android: the host's own route still answers.
+    expect(await (await hono.request('https://example.com/.well-known/assetlinks.json')).text()).toBe(
+      'the host own file',
+    );
+  });
+
   it('node handler: passes other paths to next(), and accepts a body an upstream parser already read', async () => {
     const http = await import('node:http');
     let qr!: QrLogin;

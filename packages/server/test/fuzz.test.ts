@@ -41,7 +41,17 @@ const body = fc.oneof(
   fc.json(),
   fc
     .dictionary(
-      fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x', 'contextDigest'),
+      fc.constantFrom(
+        'deviceId',
+        'timestamp',
+        'signature',
+        'code',
+        'publicKey',
+        'label',
+        'x',
+        'contextDigest',
+        'shortCode',
+      ),
       field,
     )
     .map((o) => JSON.stringify(o)),
@@ -55,6 +65,8 @@ const paths = fc.oneof(
   fc.constant('/sessions/SID/reject'),
   fc.constant('/sessions/SID'),
   fc.constant('/devices/DID/revoke'),
+  fc.constant('/sessions/SID/short-code'),
+  fc.constant('/find-session'),
   fc.string().map((s) => `/${encodeURIComponent(s)}`),
 );
 

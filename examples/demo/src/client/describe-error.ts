@@ -19,6 +19,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   NETWORK_ERROR: 'The site could not be reached. Check the connection and try again.',
   PROMPT_WRONG_USER: 'This sign-in request is for another account than the one this phone is signed in to.',
+  SHORT_CODE_NOT_FOUND: 'No sign-in is waiting for this code. Check it on the computer and type it again.',
 };
 
 /**

@@ -29,6 +29,8 @@ export function phoneElements() {
     cameraView: byId('camera-view', HTMLVideoElement),
     pasteForm: byId('paste-form', HTMLFormElement),
     qrText: byId('qr-text', HTMLInputElement),
+    codeForm: byId('code-form', HTMLFormElement),
+    shortCode: byId('short-code', HTMLInputElement),
     site: byId('confirm-site', HTMLElement),
     browser: byId('confirm-browser', HTMLElement),
     ip: byId('confirm-ip', HTMLElement),

@@ -51,17 +51,18 @@ async function setUp(fresh: boolean): Promise<QrLoginApp> {
   return result.app;
 }
 
-async function scan(text: string): Promise<void> {
+// `open` finds the request: the scanned link by default, or a typed short code ("Enter code").
+async function scan(text: string, open = (a: QrLoginApp) => a.scan(text.trim())): Promise<void> {
   if (!app) return;
   ui.qrText.value = '';
   try {
-    request = await app.scan(text.trim());
+    request = await open(app);
   } catch (error) {
     // The demo keeps devices in memory: after a restart the server no longer knows this one.
     if (isQrLoginError(error) && (error.code === 'DEVICE_NOT_FOUND' || error.code === 'DEVICE_REVOKED')) {
       try {
         app = await setUp(true);
-        request = await app.scan(text.trim());
+        request = await open(app);
       } catch (again) {
         return finish('error', describeError(again));
       }
@@ -103,6 +104,12 @@ async function decide(action: 'confirm' | 'reject'): Promise<void> {
 ui.pasteForm.addEventListener('submit', (event) => {
   event.preventDefault();
   void scan(ui.qrText.value);
+});
+ui.codeForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const typed = ui.shortCode.value;
+  ui.shortCode.value = '';
+  void scan('', (a) => a.findByCode(typed));
 });
 ui.decisionForm.addEventListener('submit', (event) => {
   event.preventDefault();

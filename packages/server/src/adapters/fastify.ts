@@ -35,6 +35,7 @@ export function qrLoginFastify(qr: QrLogin) {
     };
     fastify.all(qr.basePath || '/', handler);
     fastify.all(`${qr.basePath}/*`, handler);
+    for (const path of qr.wellKnownPaths) fastify.all(path, handler);
     qr.attach(fastify.server);
   };
 }

@@ -26,7 +26,8 @@ import type { QrLogin } from '../create-qr-login.js';
 export function qrLoginHono(qr: QrLogin): MiddlewareHandler {
   return async (c, next) => {
     const path = c.req.path;
-    if (path !== qr.basePath && !path.startsWith(`${qr.basePath}/`)) return next();
+    const ours = path === qr.basePath || path.startsWith(`${qr.basePath}/`) || qr.wellKnownPaths.includes(path);
+    if (!ours) return next();
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
     return qr.fetch(c.req.raw, { remoteAddress: incoming?.socket?.remoteAddress });
   };

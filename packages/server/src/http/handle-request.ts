@@ -16,12 +16,14 @@ import {
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import { decideSession, scanSession } from '../app-actions.js';
+import { appLinkResponse } from '../app-links.js';
 import { authorizeBrowser, cancelSession, createSession, currentSnapshot } from '../browser-actions.js';
 import { type Context, settledSession } from '../context.js';
 import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js';
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import { promptSession, promptTokenOf } from '../prompt-actions.js';
+import { findSessionByCode, issueShortCode } from '../short-codes.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { waitForChange } from './long-poll.js';
@@ -29,6 +31,7 @@ import type { CoreRequest, CoreResponse } from './types.js';
 import {
   parseConfirmBody,
   parseCreateBody,
+  parseFindSessionBody,
   parseJsonObject,
   parseRegisterBody,
   parseRejectBody,
@@ -88,6 +91,11 @@ function methodNotAllowed(allow: string): never {
  */
 export async function handleRequest(ctx: Context, request: CoreRequest): Promise<CoreResponse | null> {
   const { basePath, maxBodyBytes, trustProxy } = ctx.options;
+  // App-site association files live at the host's root, outside the base path (docs/app.md).
+  const appLink = request.path.startsWith('/.well-known/')
+    ? appLinkResponse(ctx.options.appLinks, request.method.toUpperCase(), request.path)
+    : null;
+  if (appLink) return appLink;
   if (request.path !== basePath && !request.path.startsWith(`${basePath}/`)) return null;
   const path = request.path.slice(basePath.length);
   const ip = clientIp(request.remoteAddress, request.header('x-forwarded-for'), trustProxy);
@@ -157,6 +165,11 @@ async function route(
       }
       methodNotAllowed('GET, DELETE');
     }
+    if (verb === 'short-code') {
+      if (method !== 'POST') methodNotAllowed('POST');
+      parseCreateBody(await readJson(request, maxBodyBytes));
+      return json(200, await issueShortCode(ctx, id, bearer(request)));
+    }
     if (verb === 'scan' || verb === 'confirm' || verb === 'reject') {
       if (method !== 'POST') methodNotAllowed('POST');
       const body = await readJson(request, maxBodyBytes);
@@ -184,6 +197,12 @@ async function route(
     if (!isDeviceId(id)) throw malformedId('device');
     await revokeDeviceFromApp(ctx, id, parseRevokeBody(await readJson(request, maxBodyBytes)), info.ip);
     return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+  }
+
+  if (resource === 'find-session' && id === undefined) {
+    if (method !== 'POST') methodNotAllowed('POST');
+    const body = parseFindSessionBody(await readJson(request, maxBodyBytes));
+    return json(200, await findSessionByCode(ctx, body, info));
   }
 
   if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {

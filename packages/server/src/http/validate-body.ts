@@ -4,11 +4,13 @@
  */
 import {
   DEVICE_LABEL_RULE,
+  type FindSessionBody,
   isCode,
   isContextDigest,
   isDeviceId,
   isDeviceLabel,
   isPublicKeyText,
+  isShortCode,
   isSignatureText,
   QrLoginError,
   type RegisterDeviceBody,
@@ -107,4 +109,14 @@ export function parseRevokeBody(body: Json): RevokeDeviceBody {
   field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
   field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
   return body as unknown as RevokeDeviceBody;
+}
+
+/** Validates a find-session body: the code must already be canonical (the app normalises what was typed). */
+export function parseFindSessionBody(body: Json): FindSessionBody {
+  onlyKeys(body, ['deviceId', 'shortCode', 'timestamp', 'signature']);
+  field(isDeviceId(body.deviceId), 'deviceId', 'a device id');
+  field(isShortCode(body.shortCode), 'shortCode', '8 symbols of the short-code alphabet, upper case, no separators');
+  field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
+  field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
+  return body as unknown as FindSessionBody;
 }

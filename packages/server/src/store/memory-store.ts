@@ -44,6 +44,7 @@ function copy(r: SessionRecord): SessionRecord {
     // Flat strings: one spread copies it whole.
     receipt: r.receipt === undefined ? undefined : { ...r.receipt },
     promptUserId: r.promptUserId,
+    shortCode: r.shortCode,
   };
 }
 
@@ -82,6 +83,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
   const counters = new Map<string, { count: number; resetAt: number }>();
   const wheel = new ExpiryWheel();
   const counterWheel = new ExpiryWheel();
+  const shortCodes = new Map<string, Entry<string>>();
+  const shortCodeWheel = new ExpiryWheel();
 
   const live = (id: string): Entry<SessionRecord> | undefined => {
     const entry = sessions.get(id);
@@ -98,6 +101,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       if (!entry) return;
       if (entry.retainUntil <= t) sessions.delete(id);
       else wheel.add(id, entry.retainUntil);
+    });
+    shortCodeWheel.sweep(t, (code) => {
+      const entry = shortCodes.get(code);
+      if (entry && entry.retainUntil <= t) shortCodes.delete(code);
     });
     counterWheel.sweep(t, (key) => {
       const counter = counters.get(key);
@@ -140,8 +147,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore & { 
       counter.count += 1;
       return { count: counter.count, resetAt: counter.resetAt };
     },
+    addShortCode(code, sessionId, retainUntil) {
+      const entry = shortCodes.get(code);
+      if (entry && entry.retainUntil > now()) return false;
+      shortCodes.set(code, { value: sessionId, retainUntil });
+      shortCodeWheel.add(code, retainUntil);
+      return true;
+    },
+    findShortCode(code) {
+      const entry = shortCodes.get(code);
+      return entry && entry.retainUntil > now() ? entry.value : null;
+    },
     close() {
       clearInterval(timer);
+      shortCodes.clear();
+      shortCodeWheel.clear();
       sessions.clear();
       counters.clear();
       wheel.clear();

@@ -56,6 +56,11 @@ export interface SessionRecord {
    * number matching is required whatever the `numberMatching` option says.
    */
   promptUserId?: string;
+  /**
+   * The session's "Can't scan?" short code, once the browser asked for one. A session that has one
+   * requires number matching at scan, whatever the `numberMatching` option says.
+   */
+  shortCode?: string;
 }
 
 /**
@@ -100,6 +105,15 @@ export interface SessionStore {
    * limits, so limits hold across instances that share the store.
    */
   hit(key: string, windowMs: number): Awaitable<{ count: number; resetAt: number }>;
+  /**
+   * Optional, for "Can't scan?" short codes: maps `code` to `sessionId` until `retainUntil` (ms since
+   * the epoch), in a key space of its own, only if no live mapping holds `code`. Returns whether it
+   * wrote; `false` is a collision the server retries with another code. Without this method (and
+   * {@link SessionStore.findShortCode}) short codes are unavailable.
+   */
+  addShortCode?(code: string, sessionId: string, retainUntil: number): Awaitable<boolean>;
+  /** Optional: the session id a live short code maps to, or `null`. */
+  findShortCode?(code: string): Awaitable<string | null>;
   /** Releases timers / connections the store owns. */
   close?(): Awaitable<void>;
 }

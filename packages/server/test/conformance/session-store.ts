@@ -284,5 +284,61 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
         expect(await store.get(record.id)).toEqual(record);
       });
     });
+
+    describe('short codes', () => {
+      // Codes are drawn per test: stores under test may share a Redis with other runs.
+      const code = () =>
+        randomId()
+          .replace(/[^A-Z2-9]/g, '')
+          .padEnd(8, 'K')
+          .slice(0, 8);
+
+      it('maps a code to its session until retainUntil, and keeps the record field', async () => {
+        if (!store.addShortCode || !store.findShortCode) return expect.fail('short-code methods missing');
+        const c = code();
+        const record = { ...sessionRecord({ now: clock.now() }), shortCode: c };
+        await store.create(record, retain());
+        expect(await store.get(record.id)).toEqual(record);
+        const until = clock.now() + 2 * WINDOW_MS;
+        expect(await store.addShortCode(c, record.id, until)).toBe(true);
+        expect(await store.findShortCode(c)).toBe(record.id);
+        expect(await store.findShortCode(code())).toBeNull();
+        await clock.advance(until - clock.now() + 100);
+        expect(await store.findShortCode(c)).toBeNull();
+      });
+
+      it('refuses a code that a live mapping holds, and accepts it again once forgotten', async () => {
+        if (!store.addShortCode || !store.findShortCode) return expect.fail('short-code methods missing');
+        const c = code();
+        const until = clock.now() + 2 * WINDOW_MS;
+        expect(await store.addShortCode(c, 'first-session-id-0000', until)).toBe(true);
+        expect(await store.addShortCode(c, 'other-session-id-0000', retain())).toBe(false);
+        expect(await store.findShortCode(c)).toBe('first-session-id-0000');
+        await clock.advance(until - clock.now() + 100);
+        expect(await store.addShortCode(c, 'other-session-id-0000', retain())).toBe(true);
+        expect(await store.findShortCode(c)).toBe('other-session-id-0000');
+      });
+
+      it('lets exactly one of many concurrent claims of one code win', async () => {
+        if (!store.addShortCode) return expect.fail('short-code methods missing');
+        const c = code();
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.addShortCode?.(c, `session-${i}`, retain())),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('keeps codes apart from session ids and counters', async () => {
+        if (!store.addShortCode || !store.findShortCode) return expect.fail('short-code methods missing');
+        const record = sessionRecord({ now: clock.now() });
+        await store.create(record, retain());
+        expect(await store.findShortCode(record.id)).toBeNull();
+        const c = code();
+        await store.hit(c, 60_000);
+        expect(await store.findShortCode(c)).toBeNull();
+        expect(await store.addShortCode(c, record.id, retain())).toBe(true);
+        expect(await store.get(c)).toBeNull();
+      });
+    });
   });
 }
