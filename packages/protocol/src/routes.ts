@@ -19,6 +19,14 @@ export const ROUTES = {
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
   /** `GET` WebSocket upgrade (browser). */
   socket: '/ws',
+  /** `POST` — a signed-in browser creates a link session to add a new phone (host-authenticated). */
+  links: '/links',
+  /** `POST` signed `link` (app): claims a link session, and again to learn the outcome. */
+  linkClaim: (sessionId: string) => `/links/${sessionId}/claim`,
+  /** `POST { code }` (browser, `Authorization: Bearer <browserSecret>`, host-authenticated). */
+  linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
+  /** `POST {}` (browser, `Authorization: Bearer <browserSecret>`, host-authenticated). */
+  linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
 } as const;
 
 /** Default base path qrlogin is mounted under. */

@@ -23,7 +23,8 @@ import type { SessionRecord } from './store/types.js';
 /** A change to a session. */
 export type Transition =
   | { to: 'scanned'; deviceId: string; userId: string; challenge: string; code?: string; scanIp: string }
-  | { to: 'confirmed' }
+  | { to: 'scanned'; linkKey: string; linkLabel: string; code: string; scanIp: string }
+  | { to: 'confirmed'; deviceId?: string; userId?: string }
   | { to: 'rejected'; reason: RejectReason; deviceId?: string; userId?: string }
   | { to: 'cancelled' }
   | { to: 'redeemed' }
@@ -79,11 +80,22 @@ export function applyTransition(record: SessionRecord, transition: Transition, n
   const next: SessionRecord = { ...record, state: transition.to, version: record.version + 1, updatedAt: now };
   switch (transition.to) {
     case 'scanned':
-      next.deviceId = transition.deviceId;
-      next.userId = transition.userId;
-      next.challenge = transition.challenge;
+      if ('linkKey' in transition) {
+        // A link is claimed by a key that is not a device yet: no device, user or challenge.
+        next.linkKey = transition.linkKey;
+        next.linkLabel = transition.linkLabel;
+      } else {
+        next.deviceId = transition.deviceId;
+        next.userId = transition.userId;
+        next.challenge = transition.challenge;
+      }
       next.scanIp = transition.scanIp;
       if (transition.code !== undefined) next.code = transition.code;
+      break;
+    case 'confirmed':
+      // A link records the device its confirm registered, for the phone to pick up.
+      if (transition.deviceId) next.deviceId = transition.deviceId;
+      if (transition.userId) next.userId = transition.userId;
       break;
     case 'rejected':
       next.rejectReason = transition.reason;
@@ -121,7 +133,9 @@ export function snapshotOf(record: SessionRecord, now: number): StatusSnapshot {
     expiresAt: record.expiresAt,
     serverTime: now,
   };
-  if (state === 'scanned' && record.code !== undefined) snapshot.code = record.code;
+  // A link's code is shown by the phone and typed on the page: the page must never be told it.
+  if (state === 'scanned' && record.code !== undefined && record.kind !== 'link') snapshot.code = record.code;
+  if (state === 'scanned' && record.linkLabel !== undefined) snapshot.label = record.linkLabel;
   if (state === 'rejected' && record.rejectReason) snapshot.reason = record.rejectReason;
   return snapshot;
 }

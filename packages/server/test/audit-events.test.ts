@@ -42,6 +42,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'hook-error': true,
   misconfigured: true,
   'internal-error': true,
+  'link-claimed': true,
 };
 
 type Logged = { [K in keyof QrLoginEvents]: [K, QrLoginEvents[K][0]] }[keyof QrLoginEvents];

@@ -23,6 +23,7 @@ import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
+import { routeLink } from './link-routes.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 import {
@@ -35,7 +36,8 @@ import {
   parseScanBody,
 } from './validate-body.js';
 
-function json(status: number, body: unknown): CoreResponse {
+/** A JSON response that no cache keeps. */
+export function json(status: number, body: unknown): CoreResponse {
   // A fresh literal per response (callers may add headers), not a spread of a shared one.
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
@@ -56,7 +58,8 @@ export function errorResponse(ctx: Context, err: unknown, action: string): CoreR
   return response;
 }
 
-async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
+/** Reads a JSON object body (`''` is `{}`), refusing other media types. */
+export async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
   const type = request.header('content-type') ?? '';
   const text = await request.readBody(limit);
   if (text.length > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
@@ -65,7 +68,8 @@ async function readJson(request: CoreRequest, limit: number): Promise<Record<str
   return parseJsonObject(text);
 }
 
-function bearer(request: CoreRequest): string {
+/** The browser secret from `Authorization: Bearer …`. */
+export function bearer(request: CoreRequest): string {
   const value = request.header('authorization') ?? '';
   const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(value);
   if (!match) throw new QrLoginError('INVALID_SECRET', 'send the browser secret as "Authorization: Bearer <secret>"');
@@ -73,11 +77,12 @@ function bearer(request: CoreRequest): string {
 }
 
 /** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
-function malformedId(kind: 'session' | 'device'): QrLoginError {
+export function malformedId(kind: 'session' | 'device'): QrLoginError {
   return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
 }
 
-function methodNotAllowed(allow: string): never {
+/** `METHOD_NOT_ALLOWED` with the `Allow` header's value. */
+export function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
 
@@ -102,7 +107,8 @@ export async function handleRequest(ctx: Context, request: CoreRequest): Promise
     const allow = (err as { allow?: string }).allow;
     if (allow) response.headers.allow = allow;
     if (isQrLoginError(err)) {
-      const sessionId = segments[0] === 'sessions' && isSessionId(segments[1]) ? segments[1] : undefined;
+      const sessionId =
+        (segments[0] === 'sessions' || segments[0] === 'links') && isSessionId(segments[1]) ? segments[1] : undefined;
       ctx.events.emit('refused', {
         action,
         code: err.code as ErrorCode,
@@ -129,7 +135,7 @@ async function route(
   // The long-poll's `after` is the only query parameter any route reads; anything else in a query
   // is a client bug (or a cache-buster a proxy would key on) that must not pass unnoticed.
   const polling = resource === 'sessions' && id !== undefined && verb === undefined && method === 'GET';
-  if (request.query !== '' && !polling && resource !== 'q') {
+  if (request.query !== '' && !polling && resource !== 'q' && resource !== 'link') {
     throw new QrLoginError('INVALID_REQUEST', 'this route takes no query parameters');
   }
 
@@ -181,7 +187,9 @@ async function route(
     return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   }
 
-  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
+  if (resource === 'links') return routeLink(ctx, request, method, id, verb, info, maxBodyBytes);
+
+  if ((resource === 'q' || resource === 'link') && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
     if (!isSessionId(verb)) throw malformedId('session');
     if (method !== 'GET' && method !== 'HEAD') methodNotAllowed('GET');
     return {

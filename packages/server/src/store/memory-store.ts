@@ -39,6 +39,10 @@ function copy(r: SessionRecord): SessionRecord {
     scanIp: r.scanIp,
     rejectReason: r.rejectReason,
     claimedAt: r.claimedAt,
+    kind: r.kind,
+    createdBy: r.createdBy,
+    linkKey: r.linkKey,
+    linkLabel: r.linkLabel,
   };
 }
 
