@@ -152,7 +152,8 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     deviceId,
     parse,
     async scan(qrText: string): Promise<LoginRequest> {
-      const { sessionId } = parse(qrText);
+      const { sessionId, kind } = parse(qrText);
+      if (kind === 'link') throw new QrLoginError('INVALID_QR', 'this code links a new phone: use linkDevice()');
       return openRequest(sessionId, async (sign) => {
         const timestamp = Math.floor(now());
         const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
