@@ -1,4 +1,10 @@
-import { isQrLoginError, QrLoginError, type RejectReason, type StatusSnapshot } from '@qrlogin/protocol';
+import {
+  type CreateSessionResponse,
+  isQrLoginError,
+  QrLoginError,
+  type RejectReason,
+  type StatusSnapshot,
+} from '@qrlogin/protocol';
 import { EventEmitter } from 'eventemitter3';
 import { backoffDelay } from './backoff-delay.js';
 import {
@@ -142,9 +148,12 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
   #starting: Promise<void> | undefined;
   #destroyed = false;
 
-  constructor(options: QrLoginClientOptions) {
+  readonly #create: SessionCreator | undefined;
+
+  constructor(options: QrLoginClientOptions, create?: SessionCreator) {
     super();
     this.#o = resolveClientOptions(options);
+    this.#create = create;
   }
 
   get session() {
@@ -249,7 +258,7 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     this.#abort = abort;
     for (;;) {
       try {
-        const created = await this.#api!.create(abort.signal);
+        const created = await (this.#create ?? this.#api!.create)(abort.signal);
         if (gen !== this.#gen) return;
         this.#attempt = 0;
         const info: QrLoginSessionInfo = {
@@ -533,4 +542,18 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
  */
 export function createQrLoginClient(options: QrLoginClientOptions): QrLoginClient {
   return new Client(options);
+}
+
+/** Makes a session another way than `POST /sessions` (a link page: `POST /links`). */
+export type SessionCreator = (signal: AbortSignal) => Promise<CreateSessionResponse>;
+
+/**
+ * A client whose sessions come from `create` instead of `POST /sessions`: the same listening,
+ * reconnects, expiry and rotation, for the link page (`@qrlogin/browser/link`).
+ *
+ * @example
+ * const client = createClientWith({ baseUrl: '/qrlogin' }, (signal) => createLink(signal));
+ */
+export function createClientWith(options: QrLoginClientOptions, create: SessionCreator): QrLoginClient {
+  return new Client(options, create);
 }
