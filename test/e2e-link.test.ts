@@ -195,4 +195,39 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
     await page.locator('h1.signed-in').waitFor();
     expect(await page.locator('#user').textContent()).toBe('ben@example.com');
   });
+
+  it('the phone simulator holds two accounts and asks which one; it links itself from the signed-in page', async () => {
+    const phone = await context.newPage();
+    await phone.goto(`${demo.url}/phone`);
+    await phone.locator('#scan-screen:not([hidden])').waitFor();
+    await phone.locator('#add-account').click();
+    await expect.poll(() => phone.locator('#device-status').textContent()).toMatch(/^Added ben@example.com/);
+
+    const page = await context.newPage();
+    await page.goto(demo.url);
+    const { text } = await readQrFromWidget(page);
+    await phone.locator('#qr-text').fill(text);
+    await phone.locator('#paste-form button[type="submit"]').click();
+    const choices = phone.locator('#account-list button');
+    await phone.locator('#accounts-screen:not([hidden])').waitFor();
+    expect(await choices.allTextContents()).toEqual(['ana@example.com', 'ben@example.com (Phone simulator)']);
+    await choices.nth(1).click();
+    await phone.locator('#confirm-screen:not([hidden])').waitFor();
+    await phone.locator('#code-input').fill(await readCodeFromWidget(page));
+    await phone.locator('#confirm').click();
+    await page.locator('h1.signed-in').waitFor();
+    expect(await page.locator('#user').textContent()).toBe('ben@example.com');
+
+    // Signed in as ben, the page links the simulator as a further phone of ben's.
+    const qrText = await readLinkQr(page);
+    await phone.locator('#scan-again').click();
+    await phone.locator('#qr-text').fill(qrText);
+    await phone.locator('#paste-form button[type="submit"]').click();
+    await phone.locator('#link-screen:not([hidden])').waitFor();
+    const digits = (await phone.locator('#link-digits').textContent()) ?? '';
+    await typeOnPage(page, 'Phone simulator (linked)', digits);
+    await expect
+      .poll(() => phone.locator('#result').textContent())
+      .toBe('Linked: this phone can now sign in as ben@example.com.');
+  });
 });
