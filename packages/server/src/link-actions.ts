@@ -90,8 +90,13 @@ export async function claimLink(
   const state = effectiveState(record, ctx.options.now());
   if (record.linkKey === body.publicKey) {
     if (state !== 'confirmed') return claimResponse(ctx, record);
-    const picked = await commit(ctx, sessionId, () => ({ to: 'redeemed' }), record);
-    return claimResponse(ctx, picked);
+    try {
+      return claimResponse(ctx, await commit(ctx, sessionId, () => ({ to: 'redeemed' }), record));
+    } catch (error) {
+      // Two pick-ups raced (a retry overtaking a slow answer): the other one wrote it; same answer.
+      if (!(error instanceof QrLoginError && error.code === 'ALREADY_REDEEMED')) throw error;
+      return claimResponse(ctx, await settledSession(ctx, sessionId));
+    }
   }
   if (record.linkKey !== undefined && state === 'scanned') {
     throw new QrLoginError('ALREADY_SCANNED', 'another phone already claimed this link');

@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { type CreateSessionResponse, isErrorCode, type LinkClaimResponse, parseQrPayload } from '@qrlogin/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { QrLoginOptions } from '../src/index.js';
+import { memoryStore, type QrLoginOptions, type SessionStore } from '../src/index.js';
 import {
   type Body,
   createSession,
@@ -126,6 +126,40 @@ describe('linking a new phone', () => {
     });
     expect(scan.status).toBe(200);
     socket.ws.close();
+  });
+
+  it('gives the device to two pick-ups that both found the link confirmed (a retry overtaking a slow answer)', async () => {
+    // Reads are held until both pick-ups have read, so both see `confirmed` and race to write.
+    const store = memoryStore();
+    let held: (() => void)[] | undefined;
+    const slowStore: SessionStore = {
+      ...store,
+      create: (record, retain) => store.create(record, retain),
+      compareAndSet: (next, version, retain) => store.compareAndSet(next, version, retain),
+      hit: (key, windowMs) => store.hit(key, windowMs),
+      async get(id) {
+        const record = await store.get(id);
+        const waiting = held;
+        if (waiting && waiting.length < 2) {
+          await new Promise<void>((resolve) => {
+            waiting.push(resolve);
+            if (waiting.length === 2) for (const release of waiting) release();
+          });
+        }
+        return record;
+      },
+    };
+    const t = await start({ authenticate, store: slowStore });
+    const link = await createLink(t);
+    const phone = newPhone(t);
+    const code = ((await phone.claim(link.sessionId)).body as LinkClaimResponse).code;
+    await decide(t, link, 'confirm', { code });
+    held = [];
+    const [first, second] = await Promise.all([phone.claim(link.sessionId), phone.claim(link.sessionId)]);
+    held = undefined;
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.body).toMatchObject({ state: 'redeemed', userId: 'alice' });
+    expect(second.body.deviceId).toBe(first.body.deviceId);
   });
 
   it('rejects a wrong code and registers nothing; one guess per link', async () => {
