@@ -23,6 +23,7 @@ import {
   launchChromium,
   readCodeFromWidget,
   readQrFromWidget,
+  recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
 import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
@@ -61,8 +62,9 @@ async function typeOnPage(page: Page, label: string, code: string): Promise<void
   await expect
     .poll(() => page.locator('qr-link-device [part="status"]').textContent())
     .toBe(`Phone “${label}” wants to sign in as you — type the code it shows.`);
-  await page.locator('qr-link-device [part="input"]').fill(code);
-  await page.locator('qr-link-device [part="confirm"]').click();
+  // By its accessible name: the input is labelled, the button says what it does.
+  await page.getByLabel('Code shown on the phone').fill(code);
+  await page.getByRole('button', { name: 'Link phone' }).click();
 }
 
 describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account, page in Chromium', () => {
@@ -87,11 +89,14 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
 
   it('registers a new app by the signed-in page’s code and the phone’s digits; that device then signs in by QR', async () => {
     const page = await context.newPage();
+    const log = await recordPageEvents(page);
     expect(await signIn(page, demo, await newNodePhone(demo))).toBe('ana@example.com');
     const registered: string[] = [];
     demo.qr.events.on('device-registered', (event) => registered.push(event.userId));
 
     const qrText = await readLinkQr(page);
+    expect((await page.locator('qr-link-device [part="qr"]').boundingBox())?.width).toBe(256);
+    expect(await page.getByRole('status').filter({ hasText: 'Scan this code' }).count()).toBe(1);
     expect(qrText).toMatch(new RegExp(`^${demo.url}/qrlogin/link/1/[A-Za-z0-9_-]{22}$`));
     const baseUrl = `${demo.url}/qrlogin`;
     const keys = generateDeviceKeys();
@@ -118,6 +123,10 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
       'Phone linked. It can sign you in from now on.',
     );
     expect(registered).toEqual(['ana@example.com']);
+    // Under the demo's strict CSP: styles applied (the QR box had its size), nothing blocked.
+    const types = (await log.events()).map((event) => event.type);
+    expect(types.filter((type) => type.startsWith('csp:'))).toEqual([]);
+    expect(log.errors).toEqual([]);
 
     // The new device signs a fresh browser in by QR, as the page's user.
     const other = await browser.newContext();
