@@ -123,7 +123,8 @@ export function createAccountBook(options: AccountBookOptions): AccountBook {
     await store.setSeed(keys.seed);
     try {
       const bound = await bind(keys);
-      const account: Account = { id, origin, baseUrl: href, ...bound, name: name ?? bound.userId };
+      const { userId, deviceId, label } = bound;
+      const account: Account = { id, origin, baseUrl: href, userId, deviceId, label, name: name ?? userId };
       await serial(async () => write([...(await read()), account]));
       return account;
     } catch (error) {

@@ -9,11 +9,13 @@ import {
   type AccountStorage,
   createAccountBook,
   createQrLoginApp,
+  generateDeviceKeys,
   type KeyStore,
   type LinkCodeDisplay,
   linkDevice,
   memoryKeyStore,
   QrLoginError,
+  registerDevice,
 } from '../src/index.js';
 import { AUTH, startServer, type TestServer } from './helpers/start-server.js';
 
@@ -203,6 +205,34 @@ describe('account book', () => {
     await again.remove(alice.id);
     expect((await again.list()).map((a) => a.userId)).toEqual(['bob']);
     expect(await stores.get(alice.id)?.getSeed()).toBeNull();
+  });
+
+  it('keeps an already registered key with add(), and keeps every account of concurrent registrations', async () => {
+    const storage = memoryStorage();
+    const stores = new Map<string, KeyStore>();
+    const book = createAccountBook({
+      storage,
+      keyStore: (id) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore),
+    });
+    const keys = generateDeviceKeys();
+    const { deviceId } = await registerDevice({
+      baseUrl: server.baseUrl,
+      keys,
+      label: 'Old phone',
+      userId: 'alice',
+      headers: AUTH.alice,
+    });
+    const kept = await book.add({ baseUrl: `${server.baseUrl}/`, userId: 'alice', deviceId, label: 'Old phone', keys });
+    expect(kept).toMatchObject({ baseUrl: server.baseUrl, origin: server.origin, name: 'alice' });
+    expect(await stores.get(kept.id)?.getSeed()).toEqual(keys.seed);
+    expect(await signIn(book.app(kept))).toBe('alice');
+
+    // Read-modify-write of the list is serialised: neither of two registrations at once is lost.
+    await Promise.all([
+      book.register({ baseUrl: server.baseUrl, label: 'A', userId: 'alice', headers: AUTH.alice }),
+      book.register({ baseUrl: server.baseUrl, label: 'B', userId: 'bob', headers: AUTH.bob }),
+    ]);
+    expect((await book.list()).map((account) => account.label).sort()).toEqual(['A', 'B', 'Old phone']);
   });
 
   it('keeps no account and no seed when the registration fails', async () => {
