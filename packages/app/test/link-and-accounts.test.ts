@@ -155,12 +155,17 @@ function confirmAsPage(link: CreateSessionResponse, code: string, user: keyof ty
   });
 }
 
+/** An account book on memory storage, one memory key store per account (kept in `stores`). */
+function newBook() {
+  const storage = memoryStorage();
+  const stores = new Map<string, KeyStore>();
+  const keyStore = (id: string) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore);
+  return { storage, stores, keyStore, book: createAccountBook({ storage, keyStore }) };
+}
+
 describe('account book', () => {
   it('holds two accounts of one site, each with its own key, and signs in as the one picked', async () => {
-    const storage = memoryStorage();
-    const stores = new Map<string, KeyStore>();
-    const keyStore = (id: string) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore);
-    const book = createAccountBook({ storage, keyStore });
+    const { storage, stores, keyStore, book } = newBook();
     const alice = await book.register({
       baseUrl: server.baseUrl,
       label: 'Phone',
@@ -208,12 +213,7 @@ describe('account book', () => {
   });
 
   it('keeps an already registered key with add(), and keeps every account of concurrent registrations', async () => {
-    const storage = memoryStorage();
-    const stores = new Map<string, KeyStore>();
-    const book = createAccountBook({
-      storage,
-      keyStore: (id) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore),
-    });
+    const { stores, book } = newBook();
     const keys = generateDeviceKeys();
     const { deviceId } = await registerDevice({
       baseUrl: server.baseUrl,
@@ -236,12 +236,7 @@ describe('account book', () => {
   });
 
   it('keeps no account and no seed when the registration fails', async () => {
-    const storage = memoryStorage();
-    const stores = new Map<string, KeyStore>();
-    const book = createAccountBook({
-      storage,
-      keyStore: (id) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore),
-    });
+    const { stores, book } = newBook();
     const failed = book.register({ baseUrl: server.baseUrl, label: 'Phone', userId: 'alice' });
     expect(await errorCode(failed)).toBe('UNAUTHENTICATED');
     expect(await book.list()).toEqual([]);
