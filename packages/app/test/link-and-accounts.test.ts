@@ -141,17 +141,15 @@ describe('linkDevice', () => {
   });
 });
 
-/** The page confirms with its secret; the host knows its user by the bearer header of the test host. */
+/**
+ * The page confirms: its secret in the body, its user's own credentials (this test host's bearer
+ * token) in Authorization, as a token-based host's page would send them.
+ */
 function confirmAsPage(link: CreateSessionResponse, code: string, user: keyof typeof AUTH) {
   return fetch(`${server.baseUrl}/links/${link.sessionId}/confirm`, {
     method: 'POST',
-    headers: {
-      origin: server.origin,
-      'content-type': 'application/json',
-      authorization: `Bearer ${link.browserSecret}`,
-      'x-user': user,
-    },
-    body: JSON.stringify({ code }),
+    headers: { origin: server.origin, 'content-type': 'application/json', ...AUTH[user] },
+    body: JSON.stringify({ browserSecret: link.browserSecret, code }),
   });
 }
 

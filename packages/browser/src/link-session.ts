@@ -57,8 +57,9 @@ export function createLinkSession(options: QrLoginClientOptions): LinkSession {
     if (!current || !base) throw new QrLoginError('INVALID_STATE', 'start() the link session first');
     const body = await requestJson(fetchFn, base + route(current.sessionId), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${current.browserSecret}` },
-      body: JSON.stringify(payload),
+      // The secret goes in the body: `Authorization` is the host's, for a host that signs pages in by token.
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ browserSecret: current.browserSecret, ...(payload as object) }),
       credentials: 'same-origin',
     });
     return readSnapshot(body) ?? Promise.reject(malformed());

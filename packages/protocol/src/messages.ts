@@ -239,7 +239,16 @@ export interface LinkClaimResponse {
   version: number;
 }
 
-/** `POST {base}/links/:id/confirm` body (browser): the code the phone shows. */
-export interface LinkConfirmBody {
+/**
+ * `POST {base}/links/:id/reject` body (browser). The secret travels in the body, not in
+ * `Authorization`, which stays free for the host's own credentials (its `authenticate` hook reads
+ * them here: the same user who created the link must answer it).
+ */
+export interface LinkRejectBody {
+  browserSecret: string;
+}
+
+/** `POST {base}/links/:id/confirm` body (browser): the secret and the code the phone shows. */
+export interface LinkConfirmBody extends LinkRejectBody {
   code: string;
 }

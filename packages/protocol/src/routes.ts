@@ -23,9 +23,9 @@ export const ROUTES = {
   links: '/links',
   /** `POST` signed `link` (app): claims a link session, and again to learn the outcome. */
   linkClaim: (sessionId: string) => `/links/${sessionId}/claim`,
-  /** `POST { code }` (browser, `Authorization: Bearer <browserSecret>`, host-authenticated). */
+  /** `POST { browserSecret, code }` (browser, host-authenticated). */
   linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
-  /** `POST {}` (browser, `Authorization: Bearer <browserSecret>`, host-authenticated). */
+  /** `POST { browserSecret }` (browser, host-authenticated). */
   linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
 } as const;
 

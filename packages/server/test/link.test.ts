@@ -57,11 +57,13 @@ function newPhone(t: TestServer, label = 'Pixel 9') {
   };
 }
 
-function decide(t: TestServer, link: CreateSessionResponse, verb: 'confirm' | 'reject', body: unknown, user = 'alice') {
-  return post(`${t.base}/links/${link.sessionId}/${verb}`, body, {
-    ...page(t, user),
-    authorization: `Bearer ${link.browserSecret}`,
-  });
+/** The page answers: its secret in the body, its host session (cookie) in the headers. */
+function decide(t: TestServer, link: CreateSessionResponse, verb: 'confirm' | 'reject', body: object, user = 'alice') {
+  return post(
+    `${t.base}/links/${link.sessionId}/${verb}`,
+    { browserSecret: link.browserSecret, ...body },
+    page(t, user),
+  );
 }
 
 describe('linking a new phone', () => {
@@ -211,18 +213,20 @@ describe('linking a new phone', () => {
     const other = await decide(t, link, 'confirm', { code }, 'mallory');
     expect([other.status, other.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
     const noSecret = await post(`${t.base}/links/${link.sessionId}/confirm`, { code }, page(t));
-    expect(noSecret.body.error.code).toBe('INVALID_SECRET');
-    const wrongSecret = await post(
+    expect([noSecret.status, noSecret.body.error.code]).toEqual([400, 'INVALID_REQUEST']);
+    const last = link.browserSecret.at(-1) === 'A' ? 'B' : 'A';
+    const wrongSecret = await decide(t, { ...link, browserSecret: link.browserSecret.slice(0, -1) + last }, 'confirm', {
+      code,
+    });
+    expect([wrongSecret.status, wrongSecret.body.error.code]).toEqual([401, 'INVALID_SECRET']);
+    const crossSite = await post(
       `${t.base}/links/${link.sessionId}/confirm`,
-      { code },
-      {
-        ...page(t),
-        authorization: `Bearer ${'A'.repeat(43)}`,
-      },
+      { browserSecret: link.browserSecret, code },
+      { ...page(t), origin: 'https://evil.example' },
     );
-    expect(wrongSecret.body.error.code).toBe('INVALID_SECRET');
-    const foreign = await decide(t, { ...link }, 'confirm', { code }).then(() => null);
-    expect(foreign).toBeNull();
+    expect([crossSite.status, crossSite.body.error.code]).toEqual([403, 'FORBIDDEN_ORIGIN']);
+    expect(await t.qr.inspect(link.sessionId)).toMatchObject({ state: 'scanned' });
+    expect((await decide(t, link, 'confirm', { code })).status).toBe(200);
     expect(await t.qr.inspect(link.sessionId)).toMatchObject({ state: 'confirmed' });
   });
 
@@ -283,6 +287,7 @@ describe('linking a new phone', () => {
       fc.string(),
       fc.integer(),
       fc.constant(null),
+      fc.constant('<the secret>'),
       fc.stringMatching(/^[0-9]{1,3}$/),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       fc.stringMatching(/^[A-Za-z0-9_-]{86}$/),
@@ -291,30 +296,31 @@ describe('linking a new phone', () => {
       fc.string(),
       fc.json(),
       fc
-        .dictionary(fc.constantFrom('publicKey', 'label', 'timestamp', 'signature', 'code', 'x'), value)
+        .dictionary(
+          fc.constantFrom('publicKey', 'label', 'timestamp', 'signature', 'code', 'browserSecret', 'x'),
+          value,
+        )
         .map((o) => JSON.stringify(o)),
     );
-    // An empty reject is a valid reject: it is the one request here that must change the state.
-    const emptyObject = (text: string) => {
+    // A reject with the secret alone is a valid reject: the one request here that must change the state.
+    const validReject = (text: string) => {
       try {
-        const parsed = text.trim() === '' ? {} : JSON.parse(text);
-        return (
-          typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.keys(parsed).length === 0
-        );
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        return Object.keys(parsed).length === 1 && parsed.browserSecret === '<the secret>';
       } catch {
         return false;
       }
     };
     const request = fc
       .tuple(fc.constantFrom('claim', 'confirm', 'reject', 'x', ''), body)
-      .filter(([verb, text]) => verb !== 'reject' || !emptyObject(text));
+      .filter(([verb, text]) => verb !== 'reject' || !validReject(text));
     await fc.assert(
       fc.asyncProperty(request, async ([verb, text]) => {
         const { link, before } = current;
         const res = await fetch(`${t.base}/links/${link.sessionId}${verb ? `/${verb}` : ''}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...page(t), authorization: `Bearer ${link.browserSecret}` },
-          body: text,
+          headers: { 'content-type': 'application/json', ...page(t) },
+          body: text.replaceAll('<the secret>', link.browserSecret),
         });
         const answer = (await res.json()) as Body;
         if (res.status >= 400) {

@@ -57,9 +57,6 @@ export async function startServer(options: Partial<QrLoginOptions> & { clock?: b
     origin,
     devices,
     authenticate: (request) => {
-      // A link's page sends its browser secret in Authorization; its host user comes in x-user.
-      const user = request.headers.get('x-user');
-      if (user === 'alice' || user === 'bob') return { userId: user };
       const header = request.headers.get('authorization');
       if (header === AUTH.alice.authorization) return { userId: 'alice' };
       if (header === AUTH.bob.authorization) return { userId: 'bob' };

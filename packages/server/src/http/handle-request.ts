@@ -68,8 +68,7 @@ export async function readJson(request: CoreRequest, limit: number): Promise<Rec
   return parseJsonObject(text);
 }
 
-/** The browser secret from `Authorization: Bearer …`. */
-export function bearer(request: CoreRequest): string {
+function bearer(request: CoreRequest): string {
   const value = request.header('authorization') ?? '';
   const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(value);
   if (!match) throw new QrLoginError('INVALID_SECRET', 'send the browser secret as "Authorization: Bearer <secret>"');

@@ -3,8 +3,11 @@
  *
  *     POST /links                 create (browser: host session + allowed Origin)
  *     POST /links/:id/claim       claim, and learn the outcome (app: signed `link`)
- *     POST /links/:id/confirm     type the phone's code (browser: secret + the same host user)
- *     POST /links/:id/reject      refuse the phone (browser: secret + the same host user)
+ *     POST /links/:id/confirm     type the phone's code (browser: secret in the body + the same host user)
+ *     POST /links/:id/reject      refuse the phone (browser: secret in the body + the same host user)
+ *
+ * The page's answers carry the browser secret in the body: `Authorization` belongs to the host,
+ * whose hook must see the same user there (a bearer-token host reads its session from it).
  *
  * The page watches a link like a login: `GET /sessions/:id`, the WebSocket, `DELETE` to cancel.
  */
@@ -12,9 +15,14 @@ import { isSessionId, QrLoginError } from '@qrlogin/protocol';
 import type { AppRequestInfo } from '../app-actions.js';
 import type { Context } from '../context.js';
 import { claimLink, createLinkSession, decideLink } from '../link-actions.js';
-import { bearer, json, malformedId, methodNotAllowed, readJson } from './handle-request.js';
+import { json, malformedId, methodNotAllowed, readJson } from './handle-request.js';
 import type { CoreRequest, CoreResponse } from './types.js';
-import { parseLinkClaimBody, parseLinkConfirmBody, parseLinkRejectBody } from './validate-link-body.js';
+import {
+  parseCreateLinkBody,
+  parseLinkClaimBody,
+  parseLinkConfirmBody,
+  parseLinkRejectBody,
+} from './validate-link-body.js';
 
 /** The signed-in user, from the host's `authenticate` hook, or `UNAUTHENTICATED`. */
 async function hostUser(ctx: Context, request: CoreRequest): Promise<string> {
@@ -57,7 +65,7 @@ export async function routeLink(
 ): Promise<CoreResponse> {
   if (id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
-    parseLinkRejectBody(await readJson(request, maxBodyBytes));
+    parseCreateLinkBody(await readJson(request, maxBodyBytes));
     const origin = pageOrigin(ctx, request, true);
     const userId = await hostUser(ctx, request);
     return json(201, await createLinkSession(ctx, { ...info, origin }, userId));
@@ -69,10 +77,8 @@ export async function routeLink(
   if (method !== 'POST') methodNotAllowed('POST');
   const body = await readJson(request, maxBodyBytes);
   if (verb === 'claim') return json(200, await claimLink(ctx, id, parseLinkClaimBody(body), info));
-  const code = verb === 'confirm' ? parseLinkConfirmBody(body).code : parseLinkRejectBody(body);
+  const answer = verb === 'confirm' ? parseLinkConfirmBody(body) : parseLinkRejectBody(body);
   pageOrigin(ctx, request, false);
-  const browserSecret = bearer(request);
   const userId = await hostUser(ctx, request);
-  const input = { sessionId: id, browserSecret, userId, ip: info.ip, ...(code ? { code } : {}) };
-  return json(200, await decideLink(ctx, verb, input));
+  return json(200, await decideLink(ctx, verb, { sessionId: id, userId, ip: info.ip, ...answer }));
 }

@@ -2,7 +2,13 @@
  * Strict shape checks for the link routes' bodies, like every other body: exact keys, exact
  * formats, `INVALID_REQUEST` before anything is read or counted.
  */
-import { isCode, type LinkClaimBody, type LinkConfirmBody } from '@qrlogin/protocol';
+import {
+  isBrowserSecret,
+  isCode,
+  type LinkClaimBody,
+  type LinkConfirmBody,
+  type LinkRejectBody,
+} from '@qrlogin/protocol';
 import { field, onlyKeys, parseRegisterBody } from './validate-body.js';
 
 type Json = Record<string, unknown>;
@@ -17,23 +23,36 @@ type Json = Record<string, unknown>;
 export const parseLinkClaimBody: (body: Json) => LinkClaimBody = parseRegisterBody;
 
 /**
- * Validates a `POST /links/:id/confirm` body: `{ code }`, the two digits the phone shows.
+ * Validates a `POST /links/:id/confirm` body: the browser secret and the two digits the phone shows.
  *
  * @example
- * const { code } = parseLinkConfirmBody(await readJson(request, maxBodyBytes));
+ * const { browserSecret, code } = parseLinkConfirmBody(await readJson(request, maxBodyBytes));
  */
 export function parseLinkConfirmBody(body: Json): LinkConfirmBody {
-  onlyKeys(body, ['code']);
+  onlyKeys(body, ['browserSecret', 'code']);
+  field(isBrowserSecret(body.browserSecret), 'browserSecret', 'the browser secret of this link');
   field(isCode(body.code), 'code', 'two digits');
   return body as unknown as LinkConfirmBody;
 }
 
 /**
- * Validates a `POST /links/:id/reject` body: empty or `{}`.
+ * Validates a `POST /links/:id/reject` body: the browser secret alone.
  *
  * @example
- * parseLinkRejectBody(await readJson(request, maxBodyBytes));
+ * const { browserSecret } = parseLinkRejectBody(await readJson(request, maxBodyBytes));
  */
-export function parseLinkRejectBody(body: Json): void {
+export function parseLinkRejectBody(body: Json): LinkRejectBody {
+  onlyKeys(body, ['browserSecret']);
+  field(isBrowserSecret(body.browserSecret), 'browserSecret', 'the browser secret of this link');
+  return body as unknown as LinkRejectBody;
+}
+
+/**
+ * Validates a `POST /links` body: empty or `{}`.
+ *
+ * @example
+ * parseCreateLinkBody(await readJson(request, maxBodyBytes));
+ */
+export function parseCreateLinkBody(body: Json): void {
   onlyKeys(body, []);
 }
