@@ -68,6 +68,9 @@ function claimResponse(ctx: Context, record: SessionRecord): LinkClaimResponse {
  * phone). Claiming again with the same key, signed anew, is how the phone learns the outcome; the
  * first claim after the page confirmed picks the device up (`confirmed → redeemed`), and later
  * ones read the same answer, so a lost response costs nothing.
+ *
+ * @example
+ * const answer = await claimLink(ctx, sessionId, parseLinkClaimBody(body), info);
  */
 export async function claimLink(
   ctx: Context,
@@ -144,6 +147,9 @@ export interface LinkDecisionInput {
  * the user who created it (the host's session, checked again now). The right code registers the
  * claimed key to that user (the usual `device-registered` event) and confirms; a wrong one rejects
  * the link (`code-mismatch`) and registers nothing; one guess per link, as for a login.
+ *
+ * @example
+ * const snapshot = await decideLink(ctx, 'confirm', { sessionId, browserSecret, userId, code, ip });
  */
 export async function decideLink(
   ctx: Context,

@@ -36,7 +36,12 @@ import {
   parseScanBody,
 } from './validate-body.js';
 
-/** A JSON response that no cache keeps. */
+/**
+ * A JSON response that no cache keeps.
+ *
+ * @example
+ * return json(201, created);
+ */
 export function json(status: number, body: unknown): CoreResponse {
   // A fresh literal per response (callers may add headers), not a spread of a shared one.
   const headers: Record<string, string> = {
@@ -58,7 +63,12 @@ export function errorResponse(ctx: Context, err: unknown, action: string): CoreR
   return response;
 }
 
-/** Reads a JSON object body (`''` is `{}`), refusing other media types. */
+/**
+ * Reads a JSON object body (`''` is `{}`), refusing other media types.
+ *
+ * @example
+ * const body = await readJson(request, maxBodyBytes);
+ */
 export async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
   const type = request.header('content-type') ?? '';
   const text = await request.readBody(limit);
@@ -75,12 +85,22 @@ function bearer(request: CoreRequest): string {
   return match[1] as string;
 }
 
-/** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
+/**
+ * One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`).
+ *
+ * @example
+ * if (!isSessionId(id)) throw malformedId('session');
+ */
 export function malformedId(kind: 'session' | 'device'): QrLoginError {
   return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
 }
 
-/** `METHOD_NOT_ALLOWED` with the `Allow` header's value. */
+/**
+ * `METHOD_NOT_ALLOWED` with the `Allow` header's value.
+ *
+ * @example
+ * if (method !== 'POST') methodNotAllowed('POST');
+ */
 export function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
