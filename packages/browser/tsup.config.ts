@@ -32,7 +32,7 @@ export default defineConfig([
     // `client` and `render-qr` are entries only so that code splitting puts them in separate
     // chunks: a page that imports just the client then never pulls in the `qrcode` encoder (a CJS
     // module bundlers must keep once imported, since it does not declare itself side-effect free).
-    entry: ['src/index.ts', 'src/element.ts', 'src/client.ts', 'src/render-qr.ts', 'src/prompt.ts'],
+    entry: ['src/index.ts', 'src/element.ts', 'src/client.ts', 'src/render-qr.ts', 'src/prompt.ts', 'src/link.ts'],
     format: ['esm'],
     dts: { resolve: ['@qrlogin/protocol'] },
     clean: true,

@@ -25,7 +25,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 export async function buildAssets(): Promise<Map<string, Asset>> {
   const result = await build({
-    entryPoints: { login: here('./client/login.ts'), phone: here('./client/phone.ts') },
+    entryPoints: {
+      login: here('./client/login.ts'),
+      phone: here('./client/phone.ts'),
+      'link-phone': here('./client/link-phone.ts'),
+    },
     bundle: true,
     format: 'esm',
     platform: 'browser',

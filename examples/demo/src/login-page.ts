@@ -4,6 +4,7 @@
  */
 import type { HostSession } from './host-sessions.js';
 import { escapeHtml, layout } from './html.js';
+import { linkPhoneSection } from './link-phone-section.js';
 
 /**
  * The signed-out page; `linked` (this browser signed in before) adds "Send a prompt to my phone". The widget redeems through the host's `POST /login/qr` and then reloads
@@ -41,6 +42,7 @@ export function signedInPage(session: HostSession): string {
   const browser = [requester.browser, requester.os].filter(Boolean).join(' on ') || 'an unknown browser';
   return layout({
     title: 'Signed in — qrlogin demo',
+    script: 'link-phone.js',
     body: `<main class="card">
 <h1 class="signed-in">Signed in as <span id="user">${escapeHtml(session.userId)}</span></h1>
 <p>This browser (${escapeHtml(browser)}) was signed in at
@@ -48,6 +50,7 @@ export function signedInPage(session: HostSession): string {
 by device <code>${escapeHtml(session.deviceId)}</code>. The page reads this from the host's own
 cookie session; qrlogin only vouched for the login once.</p>
 <form method="post" action="/logout"><button type="submit" class="button">Sign out</button></form>
+${linkPhoneSection()}
 </main>`,
   });
 }

@@ -4,6 +4,7 @@
  * script never writes markup.
  */
 import { escapeHtml, layout } from './html.js';
+import { phoneAccountsMarkup } from './phone-accounts-markup.js';
 
 /**
  * The `/phone` page for `userId`, who is "signed in to the app" through the demo's app cookie.
@@ -66,6 +67,8 @@ export function phonePage(userId: string): string {
 </div>
 </form>
 </section>
+
+${phoneAccountsMarkup(userId)}
 
 <section id="result-screen" class="screen" hidden>
 <p id="result" class="result" role="status"></p>

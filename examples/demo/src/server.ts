@@ -56,6 +56,8 @@ export interface DemoOptions {
   numberMatching?: boolean;
   /** Who the phone simulator is "signed in to the app" as. @default 'ana@example.com' */
   demoUser?: string;
+  /** A second app user, for a phone holding two accounts (`/phone?user=<it>`). @default 'ben@example.com' */
+  secondUser?: string;
   /** Passed to `createQrLogin`. @default 120 */
   sessionTtlSeconds?: number;
   /** Passed to `createQrLogin`. @default qrlogin's defaults */
@@ -93,6 +95,7 @@ const LINKED_COOKIE = 'demo_linked';
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const csp = options.csp ?? true;
   const demoUser = options.demoUser ?? 'ana@example.com';
+  const secondUser = options.secondUser ?? 'ben@example.com';
   const assets = await buildAssets();
 
   const server = http.createServer();
@@ -117,9 +120,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.rateLimits !== undefined ? { rateLimits: options.rateLimits } : {}),
     ...(options.appLinks !== undefined ? { appLinks: options.appLinks } : {}),
     describeRequester: describeDemoRequester,
-    // Device registration is authorised by the app's sign-in, never by the website's.
+    // Device registration is authorised by the app's sign-in, never by the website's; linking a
+    // new phone (`/qrlogin/links…`) by the website's, the browser's own host session.
     authenticate: (request) => {
-      const userId = appUsers.get(parseCookies(request.headers.get('cookie')).get(APP_COOKIE));
+      const cookies = parseCookies(request.headers.get('cookie'));
+      const userId = new URL(request.url).pathname.startsWith('/qrlogin/links')
+        ? logins.get(cookies.get(SESSION_COOKIE))?.userId
+        : appUsers.get(cookies.get(APP_COOKIE));
       return userId ? { userId } : null;
     },
   });
@@ -201,12 +208,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     }
     if (url.pathname === '/phone' && (method === 'GET' || method === 'HEAD')) {
       const headers = pageHeaders();
-      if (!appUsers.get(cookies.get(APP_COOKIE))) {
+      const user = url.searchParams.get('user') === secondUser ? secondUser : demoUser;
+      if (appUsers.get(cookies.get(APP_COOKIE)) !== user) {
         // Opening the simulator "signs in to the app". Strict: no other site can ride on it to
         // register its own key for this user.
-        headers['set-cookie'] = cookie(APP_COOKIE, appUsers.create(demoUser), DAY_SECONDS, 'Strict');
+        headers['set-cookie'] = cookie(APP_COOKIE, appUsers.create(user), DAY_SECONDS, 'Strict');
       }
-      return send(200, headers, phonePage(demoUser));
+      return send(200, headers, phonePage(user));
     }
     if (url.pathname.startsWith('/assets/') && (method === 'GET' || method === 'HEAD')) {
       const asset: Asset | undefined = assets.get(url.pathname.slice('/assets/'.length));

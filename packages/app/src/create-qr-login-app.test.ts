@@ -96,7 +96,13 @@ describe('parse', () => {
   const app = createQrLoginApp({ baseUrl: BASE, deviceId: DEVICE, keys, fetch: scripted().fetch });
 
   it('accepts its own codes', () => {
-    expect(app.parse(QR)).toEqual({ origin: 'https://example.com', basePath: '/qrlogin', version: 1, sessionId: SID });
+    expect(app.parse(QR)).toEqual({
+      kind: 'login',
+      origin: 'https://example.com',
+      basePath: '/qrlogin',
+      version: 1,
+      sessionId: SID,
+    });
   });
 
   it('refuses other sites, other mount paths and look-alikes with FOREIGN_QR', async () => {

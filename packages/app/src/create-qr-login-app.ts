@@ -169,7 +169,11 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     baseUrl: href,
     deviceId,
     parse,
-    scan: async (qrText: string): Promise<LoginRequest> => scanById(parse(qrText).sessionId),
+    async scan(qrText: string): Promise<LoginRequest> {
+      const { sessionId, kind } = parse(qrText);
+      if (kind === 'link') throw new QrLoginError('INVALID_QR', 'this code links a new phone: use linkDevice()');
+      return scanById(sessionId);
+    },
     async findByCode(input: string): Promise<LoginRequest> {
       // The key is read only for input that is a code, and let go before the scan borrows it again.
       const sign = async (fields: Parameters<ReturnType<typeof createSigner>>[0]) => {

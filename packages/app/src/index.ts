@@ -33,6 +33,13 @@ export {
   type SignedFields,
 } from '@qrlogin/protocol';
 export {
+  type Account,
+  type AccountBook,
+  type AccountBookOptions,
+  type AccountStorage,
+  createAccountBook,
+} from './account-book.js';
+export {
   type ExpoSecureStoreKeyStoreOptions,
   type ExpoSecureStoreLike,
   expoSecureStoreKeyStore,
@@ -61,6 +68,7 @@ export {
   loadOrCreateDeviceKeys,
   memoryKeyStore,
 } from './key-store.js';
+export { type LinkCodeDisplay, type LinkDeviceOptions, type LinkedDevice, linkDevice } from './link-device.js';
 export type { LoginRequest, LoginRequestData } from './login-request.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';

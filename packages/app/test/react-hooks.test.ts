@@ -6,13 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { act, createElement } from 'react';
 import TestRenderer, { type ReactTestRenderer } from 'react-test-renderer';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type KeyStore, memoryKeyStore, type QrLoginApp } from '../src/index.js';
+import { createAccountBook, type KeyStore, memoryKeyStore, type QrLoginApp } from '../src/index.js';
 import {
   type DeviceIdStore,
   type DeviceState,
   type QrLoginFlow,
   type UseDeviceOptions,
   type UseQrLoginOptions,
+  useAccounts,
   useDevice,
   useQrLogin,
 } from '../src/react/index.js';
@@ -236,5 +237,26 @@ describe('useDevice with a real server', () => {
     expect(device.current).toMatchObject({ phase: 'failed', app: null, error: { code: 'UNAUTHENTICATED' } });
     await step(() => device.current.register({ label: 'Test phone', userId: 'bob', headers: AUTH.bob }));
     expect(device.current.phase).toBe('ready');
+  });
+});
+
+describe('useAccounts', () => {
+  it('reads the account book, re-reads it on refresh, and matches a code to its accounts', async () => {
+    const t = await startServer();
+    server = t;
+    const data = new Map<string, string>();
+    const stores = new Map<string, KeyStore>();
+    const book = createAccountBook({
+      storage: { getItem: (key) => data.get(key) ?? null, setItem: (key, value) => void data.set(key, value) },
+      keyStore: (id) => stores.get(id) ?? (stores.set(id, memoryKeyStore()).get(id) as KeyStore),
+    });
+    const result = await renderHook(() => useAccounts(book));
+    await until(() => result.current.accounts !== null);
+    expect(result.current.accounts).toEqual([]);
+    await book.register({ baseUrl: t.baseUrl, label: 'Phone', userId: 'alice', headers: AUTH.alice });
+    await step(() => result.current.refresh());
+    expect(result.current.accounts?.map((account) => account.userId)).toEqual(['alice']);
+    const session = await t.createSession();
+    expect((await result.current.forQr(session.qrPayload)).map((account) => account.userId)).toEqual(['alice']);
   });
 });

@@ -139,7 +139,12 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
   const forward = <Path extends string>(path: Path, method: 'GET' | 'POST' | ('GET' | 'DELETE')[]) =>
     createAuthEndpoint(path, { method, disableBody: true, metadata: HIDE_METADATA }, async (ctx) => {
       if (!ctx.request) throw new TypeError(`qrLogin: ${path} is served over HTTP only`);
-      if (path === `${QR_LOGIN_PATH}/devices`) {
+      // Registration, and linking a new phone from a signed-in page (create, confirm, reject), are
+      // authenticated by a better-auth session; a phone's link claim is signed and needs none.
+      if (
+        path === `${QR_LOGIN_PATH}/devices` ||
+        (path.startsWith(`${QR_LOGIN_PATH}/links`) && !path.endsWith('/claim'))
+      ) {
         const session = await getSessionFromCtx(ctx);
         signedIn.set(ctx.request, session?.user.id ?? null);
       }
@@ -168,6 +173,11 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, 'POST'),
       qrLoginRevokeDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke`, 'POST'),
       qrLoginCodePage: forward(`${QR_LOGIN_PATH}/q/:version/:sessionId`, 'GET'),
+      qrLoginCreateLink: forward(`${QR_LOGIN_PATH}/links`, 'POST'),
+      qrLoginClaimLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/claim`, 'POST'),
+      qrLoginConfirmLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/confirm`, 'POST'),
+      qrLoginRejectLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/reject`, 'POST'),
+      qrLoginLinkCodePage: forward(`${QR_LOGIN_PATH}/link/:version/:sessionId`, 'GET'),
       /**
        * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a
        * confirmed qrlogin session once and signs this browser in with a new better-auth session.

@@ -4,7 +4,7 @@
  * key, a page waits on the socket, the phone scans and confirms, and the page redeems into a new
  * better-auth session of its own.
  */
-import { generateDeviceKeys, QrLoginError, registerDevice as registerWithoutSession } from '@qrlogin/app';
+import { generateDeviceKeys, linkDevice, QrLoginError, registerDevice as registerWithoutSession } from '@qrlogin/app';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { betterAuthDeviceStore } from '../src/index.js';
 import { openLoginPage } from './helpers/browser.js';
@@ -43,6 +43,48 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
     const headers = new Headers({ cookie: `${SESSION_COOKIE}=${cookies.get(SESSION_COOKIE) ?? ''}` });
     return host.auth.api.getSession({ headers });
   };
+
+  it('links a new phone from a signed-in better-auth session: the right code registers it to that user', async () => {
+    const phone = await signedInPhone(host.url, 'ana@example.com');
+    const base = `${host.url}/api/auth/qr-login`;
+    const session = `${SESSION_COOKIE}=${phone.cookies.get(SESSION_COOKIE)}`;
+    const signedOut = await fetch(`${base}/links`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(signedOut.status).toBe(401);
+    const created = await fetch(`${base}/links`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json', cookie: session },
+      body: '{}',
+    });
+    expect(created.status).toBe(201);
+    const link = (await created.json()) as { sessionId: string; browserSecret: string; qrPayload: string };
+    expect(link.qrPayload).toBe(`${base}/link/1/${link.sessionId}`);
+    let shown = '';
+    const linking = linkDevice({
+      baseUrl: base,
+      qrText: link.qrPayload,
+      keys: generateDeviceKeys(),
+      label: 'Second phone',
+      pollIntervalMs: 20,
+      onCode: ({ code }) => {
+        shown = code;
+      },
+    });
+    await expect.poll(() => shown).toMatch(/^[0-9]{2}$/);
+    const confirmed = await fetch(`${base}/links/${link.sessionId}/confirm`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json', cookie: session },
+      body: JSON.stringify({ browserSecret: link.browserSecret, code: shown }),
+    });
+    expect(confirmed.status).toBe(200);
+    const { deviceId, userId } = await linking;
+    expect(userId).toBe(phone.userId);
+    const devices = betterAuthDeviceStore((await host.auth.$context).adapter);
+    expect(await devices.get(deviceId)).toMatchObject({ userId: phone.userId, label: 'Second phone' });
+  });
 
   it('signs the page in with a new better-auth session, independent of the phone’s both ways', async () => {
     const phone = await signedInPhone(host.url, 'ana@example.com');

@@ -1,4 +1,5 @@
 import {
+  type CreateSessionResponse,
   isQrLoginError,
   QrLoginError,
   type RejectReason,
@@ -161,9 +162,12 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
   #starting: Promise<void> | undefined;
   #destroyed = false;
 
-  constructor(options: QrLoginClientOptions) {
+  readonly #create: SessionCreator | undefined;
+
+  constructor(options: QrLoginClientOptions, create?: SessionCreator) {
     super();
     this.#o = resolveClientOptions(options);
+    this.#create = create;
   }
 
   get session() {
@@ -274,7 +278,9 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
     this.#abort = abort;
     for (;;) {
       try {
-        const created = await this.#api!.create(abort.signal, prompt);
+        const created = await (this.#create ?? ((signal: AbortSignal) => this.#api!.create(signal, prompt)))(
+          abort.signal,
+        );
         if (gen !== this.#gen) return;
         this.#attempt = 0;
         const info: QrLoginSessionInfo = {
@@ -558,4 +564,18 @@ class Client extends EventEmitter<QrLoginClientEvents> implements QrLoginClient 
  */
 export function createQrLoginClient(options: QrLoginClientOptions): QrLoginClient {
   return new Client(options);
+}
+
+/** Makes a session another way than `POST /sessions` (a link page: `POST /links`). */
+export type SessionCreator = (signal: AbortSignal) => Promise<CreateSessionResponse>;
+
+/**
+ * A client whose sessions come from `create` instead of `POST /sessions`: the same listening,
+ * reconnects, expiry and rotation, for the link page (`@qrlogin/browser/link`).
+ *
+ * @example
+ * const client = createClientWith({ baseUrl: '/qrlogin' }, (signal) => createLink(signal));
+ */
+export function createClientWith(options: QrLoginClientOptions, create: SessionCreator): QrLoginClient {
+  return new Client(options, create);
 }

@@ -73,6 +73,11 @@ export interface StatusSnapshot {
   code?: string;
   /** Why the session was rejected (state `rejected` only). */
   reason?: RejectReason;
+  /**
+   * Link sessions only, while `scanned`: the label the phone claiming it gave itself, for "Phone
+   * '<label>' wants to sign in as you". A link snapshot never carries `code`: the phone shows it.
+   */
+  label?: string;
 }
 
 /** First frame a browser sends on the WebSocket, within the auth deadline. */
@@ -220,7 +225,63 @@ export interface FindSessionBody {
   signature: string;
 }
 
+// ──────────────────────────── linking a new phone ────────────────────────────
+
+/**
+ * `POST {base}/links/:id/claim` body (app, action `link`): the key to register, its label, and a
+ * signature over both and the session made with that key (proof of possession). Sent again, signed
+ * anew, to learn the outcome.
+ */
+export interface LinkClaimBody {
+  /** base64url Ed25519 public key (32 bytes) the phone wants registered. */
+  publicKey: string;
+  /** Human label, e.g. "Ana's iPhone": shown on the page, then the device's label. */
+  label: string;
+  timestamp: number;
+  signature: string;
+}
+
 /** `POST {base}/find-session` response: the session the code stands for; the app scans it next. */
 export interface FindSessionResponse {
   sessionId: string;
+}
+
+/**
+ * `POST {base}/links/:id/claim` response: the state of the link as the claiming phone may see it.
+ * While `scanned` it carries the number-matching `code` the PHONE shows and the user types on the
+ * page; once `redeemed` (the first claim after the page confirmed) the registered `deviceId` and
+ * its `userId`.
+ */
+export interface LinkClaimResponse {
+  sessionId: string;
+  /** The site the phone is being linked to (the audience of the signature). */
+  origin: string;
+  state: SessionState;
+  /** The browser that asked, as on a login's confirm screen. */
+  requester: RequesterContext;
+  /** Number-matching code to show on the phone (state `scanned`). */
+  code?: string;
+  /** The registered device (state `redeemed`). */
+  deviceId?: string;
+  /** Its user (state `redeemed`). */
+  userId?: string;
+  /** Why the link was refused (state `rejected`). */
+  reason?: RejectReason;
+  expiresAt: number;
+  serverTime: number;
+  version: number;
+}
+
+/**
+ * `POST {base}/links/:id/reject` body (browser). The secret travels in the body, not in
+ * `Authorization`, which stays free for the host's own credentials (its `authenticate` hook reads
+ * them here: the same user who created the link must answer it).
+ */
+export interface LinkRejectBody {
+  browserSecret: string;
+}
+
+/** `POST {base}/links/:id/confirm` body (browser): the secret and the code the phone shows. */
+export interface LinkConfirmBody extends LinkRejectBody {
+  code: string;
 }

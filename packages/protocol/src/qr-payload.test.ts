@@ -11,12 +11,31 @@ describe('QR payload', () => {
     const text = formatQrPayload({ origin: 'https://example.com', basePath: '/qrlogin', sessionId });
     expect(text).toBe(`https://example.com/qrlogin/q/1/${sessionId}`);
     expect(parseQrPayload(text)).toEqual({
+      kind: 'login',
       origin: 'https://example.com',
       basePath: '/qrlogin',
       version: 1,
       sessionId,
     });
     expect(parseQrPayload(`http://localhost:3000/q/1/${sessionId}`).basePath).toBe('');
+  });
+
+  it('round-trips a link code, told apart from a login code by its path', () => {
+    const text = formatQrPayload({ origin: 'https://example.com', basePath: '/qrlogin', sessionId, kind: 'link' });
+    expect(text).toBe(`https://example.com/qrlogin/link/1/${sessionId}`);
+    expect(parseQrPayload(text)).toEqual({
+      kind: 'link',
+      origin: 'https://example.com',
+      basePath: '/qrlogin',
+      version: 1,
+      sessionId,
+    });
+    // A base path that itself ends in "link" or "q" is still a base path.
+    expect(parseQrPayload(`https://example.com/link/q/1/${sessionId}`)).toMatchObject({
+      kind: 'login',
+      basePath: '/link',
+    });
+    expect(parseQrPayload(`https://example.com/q/link/1/${sessionId}`)).toMatchObject({ kind: 'link', basePath: '/q' });
   });
 
   it('normalises scheme, host case and default ports', () => {
@@ -33,22 +52,34 @@ describe('QR payload', () => {
     ['a backslash', `https://example.com\\@evil.com/q/1/${sessionId}`],
     ['a bad port', `https://example.com:99999/q/1/${sessionId}`],
     ['plain text', 'hello'],
+    ['an unknown kind', `https://example.com/qrlogin/pair/1/${sessionId}`],
+    ['a link code of an unknown version', `https://example.com/qrlogin/link/2/${sessionId}`],
   ])('refuses %s', (_, text) => {
     expect(() => parseQrPayload(text)).toThrowError(expect.objectContaining({ code: 'INVALID_QR' }));
   });
 
   it('never throws anything but INVALID_QR on arbitrary text (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.string({ unit: 'binary' })), (text) => {
-        try {
-          const parsed = parseQrPayload(text);
-          expect(formatQrPayload(parsed)).toBe(
-            `${parsed.origin}${parsed.basePath}/q/${parsed.version}/${parsed.sessionId}`,
-          );
-        } catch (err) {
-          expect(isQrLoginError(err) && err.code === 'INVALID_QR').toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.string({ unit: 'binary' }),
+          fc
+            .tuple(fc.webUrl({ withQueryParameters: false, withFragments: false }), fc.constantFrom('q', 'link', 'l'))
+            .map(([url, kind]) => `${url.replace(/\/$/, '')}/${kind}/1/${sessionId}`),
+        ),
+        (text) => {
+          try {
+            const parsed = parseQrPayload(text);
+            expect(formatQrPayload(parsed)).toBe(
+              `${parsed.origin}${parsed.basePath}/${parsed.kind === 'link' ? 'link' : 'q'}/${parsed.version}/${parsed.sessionId}`,
+            );
+          } catch (err) {
+            expect(isQrLoginError(err) && err.code === 'INVALID_QR').toBe(true);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -23,6 +23,14 @@ export const ROUTES = {
   shortCode: (sessionId: string) => `/sessions/${sessionId}/short-code`,
   /** `POST` signed find-session: a typed short code → its session id (app). */
   findSession: '/find-session',
+  /** `POST` — a signed-in browser creates a link session to add a new phone (host-authenticated). */
+  links: '/links',
+  /** `POST` signed `link` (app): claims a link session, and again to learn the outcome. */
+  linkClaim: (sessionId: string) => `/links/${sessionId}/claim`,
+  /** `POST { browserSecret, code }` (browser, host-authenticated). */
+  linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
+  /** `POST { browserSecret }` (browser, host-authenticated). */
+  linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
 } as const;
 
 /** Default base path qrlogin is mounted under. */

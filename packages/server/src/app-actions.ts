@@ -18,6 +18,7 @@ import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { checkPromptScanner } from './prompt-actions.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
+import { requireKind } from './session-kind.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { ApprovalReceipt, SessionRecord } from './store/types.js';
 import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
@@ -114,6 +115,7 @@ export async function scanSession(
   await ctx.limit('scanPerDevice', device.id, info.ip);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
+  requireKind(record, 'login');
   checkPromptScanner(record, device);
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
@@ -212,6 +214,7 @@ export async function decideSession(
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
   const record = await recordRead;
+  requireKind(record, 'login');
   const state = effectiveState(record, ctx.options.now());
   if (state !== 'scanned') throw stateError(decision, state);
   if (record.deviceId !== device.id || record.userId !== device.userId) {

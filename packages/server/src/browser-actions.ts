@@ -16,6 +16,7 @@ import { rateLimitKeyOf } from './net/ip-group.js';
 import { withPromptToken } from './redeem-prompt-token.js';
 import { parseUserAgent } from './requester/parse-user-agent.js';
 import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
+import { requireKind } from './session-kind.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
 import { warnMisconfigured } from './warn-misconfigured.js';
@@ -40,8 +41,15 @@ export async function runHook<T>(ctx: Context, hook: string, fn: () => T | Promi
   }
 }
 
-/** Creates a session. The only time the browser secret leaves the server. */
-export async function createSession(ctx: Context, input: CreateInput): Promise<CreateSessionResponse> {
+/**
+ * Creates a session. The only time the browser secret leaves the server. With `link`, a link
+ * session for the signed-in user it names (docs/protocol.md, "Linking a new phone").
+ */
+export async function createSession(
+  ctx: Context,
+  input: CreateInput,
+  link?: { userId: string },
+): Promise<CreateSessionResponse> {
   const { options } = ctx;
   // The allowlist's own copy of the origin: every session of a site then shares one string.
   const origin = input.origin ? options.allowedOrigins.get(input.origin) : '';
@@ -84,6 +92,10 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
     requester,
   };
   if (input.promptUserId !== undefined) record.promptUserId = input.promptUserId;
+  if (link) {
+    record.kind = 'link';
+    record.createdBy = link.userId;
+  }
   if (!(await options.store.create(record, retainUntil(record)))) {
     // 132 random bits colliding means the RNG is broken; refuse rather than share a session.
     throw new QrLoginError('INTERNAL_ERROR', 'session id collision');
@@ -94,11 +106,17 @@ export async function createSession(ctx: Context, input: CreateInput): Promise<C
     userAgent: ua.userAgent,
     origin: input.origin,
     at: now,
+    ...(link ? { kind: 'link' as const, userId: link.userId } : {}),
   });
   return {
     sessionId: record.id,
     browserSecret,
-    qrPayload: formatQrPayload({ origin: options.origin, basePath: options.basePath, sessionId: record.id }),
+    qrPayload: formatQrPayload({
+      origin: options.origin,
+      basePath: options.basePath,
+      sessionId: record.id,
+      ...(link ? { kind: 'link' as const } : {}),
+    }),
     expiresAt: record.expiresAt,
     serverTime: now,
     version: record.version,
@@ -186,6 +204,8 @@ export async function redeemSession(
   input: { sessionId: unknown; browserSecret: unknown; ip?: string },
 ): Promise<Redemption> {
   let record = await authorizeBrowser(ctx, input.sessionId, input.browserSecret);
+  // A link is picked up by its phone, never redeemed into a browser session.
+  requireKind(record, 'login');
   if (effectiveState(record, ctx.options.now()) !== 'redeemed') {
     try {
       record = await commit(ctx, record.id, () => ({ to: 'redeemed' }), record);

@@ -28,7 +28,13 @@ export interface RegisterDeviceInput {
   label: string;
 }
 
-function checkPublicKey(publicKey: unknown): asserts publicKey is string {
+/**
+ * Refuses a public key that is not a usable Ed25519 point (`KEY_INVALID`).
+ *
+ * @example
+ * checkPublicKey(body.publicKey);
+ */
+export function checkPublicKey(publicKey: unknown): asserts publicKey is string {
   const bytes = typeof publicKey === 'string' ? decodeBase64Url(publicKey) : null;
   const problem = bytes ? checkEd25519PublicKey(bytes) : 'wrong-length';
   if (problem) throw new QrLoginError('KEY_INVALID', `the public key is not usable (${problem})`);

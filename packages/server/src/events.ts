@@ -1,4 +1,4 @@
-import type { ErrorCode, RejectReason, RequesterContext } from '@qrlogin/protocol';
+import type { ErrorCode, QrKind, RejectReason, RequesterContext } from '@qrlogin/protocol';
 // The named export: eventemitter3's types are CommonJS-shaped, so under node16/nodenext a default
 // import is the whole module (a namespace, TS2709) and `qr.events` would silently become `any`.
 import { EventEmitter } from 'eventemitter3';
@@ -16,7 +16,7 @@ interface Audit {
  * refusal. Suitable for logs and metrics.
  */
 export interface QrLoginEvents {
-  created: [Audit & { userAgent: string; origin: string }];
+  created: [Audit & { userAgent: string; origin: string; kind?: QrKind; userId?: string }];
   scanned: [Audit & { deviceId: string; userId: string; sameNetwork: boolean; distance: string }];
   confirmed: [Audit & { deviceId: string; userId: string }];
   rejected: [Audit & { deviceId?: string; userId?: string; reason: RejectReason }];
@@ -66,6 +66,8 @@ export interface QrLoginEvents {
   'context-mismatch': [Audit & { deviceId: string; userId: string }];
   /** A linked browser asked for a prompt; `promptDevices` is being called for `devices` active devices. */
   prompted: [Audit & { userId: string; devices: number }];
+  /** A phone claimed a link session (the browser's user still has to type the phone's code). */
+  'link-claimed': [Audit & { userId: string; label: string }];
 }
 
 /** The typed emitter behind `qr.events`. */

@@ -33,7 +33,9 @@ export type Transition =
       context: string;
       contextDigest: string;
     }
+  | { to: 'scanned'; linkKey: string; linkLabel: string; code: string; scanIp: string }
   | { to: 'confirmed'; receipt: ApprovalReceipt }
+  | { to: 'confirmed'; deviceId: string; userId: string }
   | { to: 'rejected'; reason: RejectReason; deviceId?: string; userId?: string }
   | { to: 'cancelled' }
   | { to: 'redeemed' }
@@ -89,16 +91,28 @@ export function applyTransition(record: SessionRecord, transition: Transition, n
   const next: SessionRecord = { ...record, state: transition.to, version: record.version + 1, updatedAt: now };
   switch (transition.to) {
     case 'scanned':
-      next.deviceId = transition.deviceId;
-      next.userId = transition.userId;
-      next.challenge = transition.challenge;
+      if ('linkKey' in transition) {
+        // A link is claimed by a key that is not a device yet: no device, user or challenge.
+        next.linkKey = transition.linkKey;
+        next.linkLabel = transition.linkLabel;
+      } else {
+        next.deviceId = transition.deviceId;
+        next.userId = transition.userId;
+        next.challenge = transition.challenge;
+        next.context = transition.context;
+        next.contextDigest = transition.contextDigest;
+      }
       next.scanIp = transition.scanIp;
       if (transition.code !== undefined) next.code = transition.code;
-      next.context = transition.context;
-      next.contextDigest = transition.contextDigest;
       break;
     case 'confirmed':
-      next.receipt = transition.receipt;
+      if ('receipt' in transition) {
+        next.receipt = transition.receipt;
+      } else {
+        // A link records the device its confirm registered, for the phone to pick up.
+        next.deviceId = transition.deviceId;
+        next.userId = transition.userId;
+      }
       break;
     case 'rejected':
       next.rejectReason = transition.reason;
@@ -136,7 +150,9 @@ export function snapshotOf(record: SessionRecord, now: number): StatusSnapshot {
     expiresAt: record.expiresAt,
     serverTime: now,
   };
-  if (state === 'scanned' && record.code !== undefined) snapshot.code = record.code;
+  // A link's code is shown by the phone and typed on the page: the page must never be told it.
+  if (state === 'scanned' && record.code !== undefined && record.kind !== 'link') snapshot.code = record.code;
+  if (state === 'scanned' && record.linkLabel !== undefined) snapshot.label = record.linkLabel;
   if (state === 'rejected' && record.rejectReason) snapshot.reason = record.rejectReason;
   return snapshot;
 }

@@ -45,6 +45,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'internal-error': true,
   'context-mismatch': true,
   prompted: true,
+  'link-claimed': true,
 };
 
 type Logged = { [K in keyof QrLoginEvents]: [K, QrLoginEvents[K][0]] }[keyof QrLoginEvents];

@@ -10,6 +10,7 @@ import { setUpDevice } from './demo-device.js';
 import { describeError } from './describe-error.js';
 import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
+import { phoneAccounts } from './phone-accounts.js';
 import { watchPrompts } from './phone-prompts.js';
 import { showLoginRequest } from './show-login-request.js';
 
@@ -35,6 +36,8 @@ function show(screen: Screen): void {
   document.body.dataset.screen = screen;
 }
 
+const accounts = phoneAccounts(ui, show);
+
 function finish(outcome: 'confirmed' | 'rejected' | 'error', text: string): void {
   stopCountdown();
   request = undefined;
@@ -52,17 +55,24 @@ async function setUp(fresh: boolean): Promise<QrLoginApp> {
 }
 
 // `open` finds the request: the scanned link by default, or a typed short code ("Enter code").
-async function scan(text: string, open = (a: QrLoginApp) => a.scan(text.trim())): Promise<void> {
+async function scan(text: string, open?: (a: QrLoginApp) => Promise<LoginRequest>): Promise<void> {
   if (!app) return;
   ui.qrText.value = '';
   try {
-    request = await open(app);
+    if (open) request = await open(app);
+    else {
+      if (app.parse(text.trim()).kind === 'link') {
+        return finish('confirmed', `Linked: this phone can now sign in as ${await accounts.link(text.trim())}.`);
+      }
+      const user = document.getElementById('app-user')?.textContent ?? '';
+      request = await (await accounts.choose({ name: user, app }, text)).scan(text.trim());
+    }
   } catch (error) {
     // The demo keeps devices in memory: after a restart the server no longer knows this one.
     if (isQrLoginError(error) && (error.code === 'DEVICE_NOT_FOUND' || error.code === 'DEVICE_REVOKED')) {
       try {
         app = await setUp(true);
-        request = await open(app);
+        request = await (open ?? ((a: QrLoginApp) => a.scan(text.trim())))(app);
       } catch (again) {
         return finish('error', describeError(again));
       }
@@ -117,6 +127,9 @@ ui.decisionForm.addEventListener('submit', (event) => {
 });
 ui.reject.addEventListener('click', () => void decide('reject'));
 ui.scanAgain.addEventListener('click', () => show('scan'));
+ui.addAccount.addEventListener('click', async () => {
+  ui.deviceStatus.textContent = await accounts.addSecondUser().catch(describeError);
+});
 
 ui.cameraStart.hidden = !cameraSupported();
 ui.cameraStart.addEventListener('click', () => {

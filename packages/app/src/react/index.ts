@@ -13,6 +13,7 @@
  */
 export { describeError, type QrLoginFailure } from './describe-error.js';
 export { type ErrorTextKey, errorText, type QrLoginLocale } from './error-text.js';
+export { type AccountsState, useAccounts } from './use-accounts.js';
 export {
   type DeviceIdStore,
   type DevicePhase,

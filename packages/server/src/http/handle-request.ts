@@ -26,6 +26,7 @@ import { promptSession, promptTokenOf } from '../prompt-actions.js';
 import { findSessionByCode, issueShortCode } from '../short-codes.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
+import { routeLink } from './link-routes.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 import {
@@ -39,7 +40,13 @@ import {
   parseScanBody,
 } from './validate-body.js';
 
-function json(status: number, body: unknown): CoreResponse {
+/**
+ * A JSON response that no cache keeps.
+ *
+ * @example
+ * return json(201, created);
+ */
+export function json(status: number, body: unknown): CoreResponse {
   // A fresh literal per response (callers may add headers), not a spread of a shared one.
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
@@ -60,7 +67,13 @@ export function errorResponse(ctx: Context, err: unknown, action: string): CoreR
   return response;
 }
 
-async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
+/**
+ * Reads a JSON object body (`''` is `{}`), refusing other media types.
+ *
+ * @example
+ * const body = await readJson(request, maxBodyBytes);
+ */
+export async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
   const type = request.header('content-type') ?? '';
   const text = await request.readBody(limit);
   if (text.length > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
@@ -76,12 +89,23 @@ function bearer(request: CoreRequest): string {
   return match[1] as string;
 }
 
-/** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
-function malformedId(kind: 'session' | 'device'): QrLoginError {
+/**
+ * One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`).
+ *
+ * @example
+ * if (!isSessionId(id)) throw malformedId('session');
+ */
+export function malformedId(kind: 'session' | 'device'): QrLoginError {
   return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
 }
 
-function methodNotAllowed(allow: string): never {
+/**
+ * `METHOD_NOT_ALLOWED` with the `Allow` header's value.
+ *
+ * @example
+ * if (method !== 'POST') methodNotAllowed('POST');
+ */
+export function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
 
@@ -111,7 +135,8 @@ export async function handleRequest(ctx: Context, request: CoreRequest): Promise
     const allow = (err as { allow?: string }).allow;
     if (allow) response.headers.allow = allow;
     if (isQrLoginError(err)) {
-      const sessionId = segments[0] === 'sessions' && isSessionId(segments[1]) ? segments[1] : undefined;
+      const sessionId =
+        (segments[0] === 'sessions' || segments[0] === 'links') && isSessionId(segments[1]) ? segments[1] : undefined;
       ctx.events.emit('refused', {
         action,
         code: err.code as ErrorCode,
@@ -138,7 +163,7 @@ async function route(
   // The long-poll's `after` is the only query parameter any route reads; anything else in a query
   // is a client bug (or a cache-buster a proxy would key on) that must not pass unnoticed.
   const polling = resource === 'sessions' && id !== undefined && verb === undefined && method === 'GET';
-  if (request.query !== '' && !polling && resource !== 'q') {
+  if (request.query !== '' && !polling && resource !== 'q' && resource !== 'link') {
     throw new QrLoginError('INVALID_REQUEST', 'this route takes no query parameters');
   }
 
@@ -205,7 +230,9 @@ async function route(
     return json(200, await findSessionByCode(ctx, body, info));
   }
 
-  if (resource === 'q' && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
+  if (resource === 'links') return routeLink(ctx, request, method, id, verb, info, maxBodyBytes);
+
+  if ((resource === 'q' || resource === 'link') && id === String(QR_PAYLOAD_VERSION) && verb !== undefined) {
     if (!isSessionId(verb)) throw malformedId('session');
     if (method !== 'GET' && method !== 'HEAD') methodNotAllowed('GET');
     return {

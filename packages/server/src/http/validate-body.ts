@@ -36,7 +36,8 @@ export function parseJsonObject(text: string): Json {
   return value as Json;
 }
 
-function onlyKeys(body: Json, required: readonly string[], optional: readonly string[] = []): void {
+/** Refuses a body missing a required key or holding one not listed. */
+export function onlyKeys(body: Json, required: readonly string[], optional: readonly string[] = []): void {
   for (const key of required) {
     if (!(key in body)) throw new QrLoginError('INVALID_REQUEST', `missing field "${key}"`);
   }
@@ -47,7 +48,8 @@ function onlyKeys(body: Json, required: readonly string[], optional: readonly st
   }
 }
 
-function field(ok: boolean, name: string, expected: string): void {
+/** Refuses a field whose value failed its check, naming what was expected. */
+export function field(ok: boolean, name: string, expected: string): void {
   if (!ok) throw new QrLoginError('INVALID_REQUEST', `field "${name}" must be ${expected}`);
 }
 

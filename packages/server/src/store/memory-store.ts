@@ -45,6 +45,10 @@ function copy(r: SessionRecord): SessionRecord {
     receipt: r.receipt === undefined ? undefined : { ...r.receipt },
     promptUserId: r.promptUserId,
     shortCode: r.shortCode,
+    kind: r.kind,
+    createdBy: r.createdBy,
+    linkKey: r.linkKey,
+    linkLabel: r.linkLabel,
   };
 }
 

@@ -4,7 +4,7 @@
  * `@qrlogin/redis`, a host's own database) implements a handful of methods, checked by one
  * conformance suite per interface.
  */
-import type { RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
+import type { QrKind, RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
 
 /** A value or a promise of it: memory backends answer synchronously, network ones asynchronously. */
 export type Awaitable<T> = T | Promise<T>;
@@ -61,6 +61,17 @@ export interface SessionRecord {
    * requires number matching at scan, whatever the `numberMatching` option says.
    */
   shortCode?: string;
+  /**
+   * `link` for a session a signed-in browser created to add a new phone (docs/protocol.md,
+   * "Linking a new phone"); absent for a login, so records written before links existed read as
+   * logins. The login routes refuse a link session and the link routes a login one.
+   */
+  kind?: QrKind;
+  /** Link sessions: the signed-in user who created it, and to whom the phone will be registered. */
+  createdBy?: string;
+  /** Link sessions, from the claim on: the public key the phone signed with, and its label. */
+  linkKey?: string;
+  linkLabel?: string;
 }
 
 /**

@@ -95,6 +95,23 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
         expect((await store.get(record.id))?.promptUserId).toBe('alice');
       });
 
+      it('keeps a link session whole: its kind, its creator, the key and label that claimed it', async () => {
+        // A store that drops `kind` would turn a link into a login anyone's phone could scan.
+        const record: SessionRecord = { ...sessionRecord({ now: clock.now() }), kind: 'link', createdBy: 'alice' };
+        expect(await store.create(record, retain())).toBe(true);
+        expect(await store.get(record.id)).toEqual(record);
+        const claimed: SessionRecord = {
+          ...record,
+          state: 'scanned',
+          version: 2,
+          linkKey: randomId(),
+          linkLabel: 'Ana’s Pixel',
+          code: '42',
+        };
+        expect(await store.compareAndSet(claimed, 1, retain())).toBe(true);
+        expect(await store.get(record.id)).toEqual(claimed);
+      });
+
       it('answers null for an id that was never created', async () => {
         expect(await store.get(randomId())).toBeNull();
       });
