@@ -18,6 +18,7 @@ import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
+import { touchDevice } from './touch-device.js';
 import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
 
 /**
@@ -89,6 +90,7 @@ export async function scanSession(
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
+  touchDevice(ctx, device);
   // Counted only once the device has proved itself: device ids are not secret, and unsigned
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
@@ -215,6 +217,7 @@ export async function decideSession(
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
+  touchDevice(ctx, device);
   const audit = { sessionId, deviceId: device.id, userId: device.userId, ip: info.ip };
   let codeMismatch = false;
   const next = await commit(

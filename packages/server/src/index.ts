@@ -13,6 +13,8 @@
 
 export type {
   CreateSessionResponse,
+  DeviceListResponse,
+  DeviceSummary,
   LoginRequest,
   ProximitySignal,
   RejectReason,
@@ -34,15 +36,25 @@ export {
 export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
+export { toDeviceSummary } from './device-management.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
 export type { TrustProxy } from './net/client-ip.js';
+export type {
+  NewSignInNotice,
+  Notice,
+  NoticeDevice,
+  NotifyHook,
+  ScanConflictNotice,
+  ScanDeniedNotice,
+} from './notifications.js';
 export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
 export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
   Awaitable,
+  DevicePatch,
   DeviceRecord,
   DeviceStore,
   EventBus,
@@ -50,3 +62,4 @@ export type {
   SessionStore,
   SnapshotListener,
 } from './store/types.js';
+export { TOUCH_INTERVAL_MS } from './touch-device.js';

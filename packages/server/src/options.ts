@@ -1,6 +1,7 @@
 import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
 import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
+import type { Notice, NotifyHook } from './notifications.js';
 import { memoryBus } from './store/memory-bus.js';
 import { memoryDeviceStore } from './store/memory-device-store.js';
 import { memoryStore } from './store/memory-store.js';
@@ -92,6 +93,13 @@ export interface QrLoginOptions {
    * @default undefined
    */
   onLogin?: (login: QrLoginEvents['redeemed'][0]) => Awaitable<void>;
+  /**
+   * Called with a typed {@link Notice} for the user: `new-sign-in` (at redeem), `scan-denied`,
+   * `scan-conflict`. Runs off the request path: it never delays or fails a login, and its errors
+   * are reported on `events` as `hook-error` (`hook: 'notify'`). See docs/notifications.md.
+   * @default undefined
+   */
+  notify?: NotifyHook;
   /** WebSocket limits. */
   socket?: Partial<SocketOptions>;
   /** Longest a long-poll is held. @default 25 */
@@ -141,11 +149,15 @@ const DEFAULT_SOCKET: SocketOptions = {
 /** Options after defaults and validation. */
 export interface ResolvedOptions
   extends Required<
-    Omit<QrLoginOptions, 'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins'>
+    Omit<
+      QrLoginOptions,
+      'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins' | 'notify'
+    >
   > {
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
+  notify: QrLoginOptions['notify'];
   /** Each allowed origin to itself: `get` returns the allowlist's own copy of a request's origin. */
   allowedOrigins: ReadonlyMap<string, string>;
   rateLimits: RateLimits | false;
@@ -221,7 +233,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
       refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
-  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now'] as const) {
+  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'notify', 'now'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       refuse(name, 'must be a function', options[name]);
   }
@@ -253,7 +265,13 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
   for (const [name, value] of Object.entries(socket))
     positive(`socket.${name}`, value, name !== 'authTimeoutSeconds' && name !== 'heartbeatSeconds');
   const store = implementing('store', options.store, 'a SessionStore', ['create', 'get', 'compareAndSet', 'hit']);
-  const devices = implementing('devices', options.devices, 'a DeviceStore', ['add', 'get', 'revoke', 'listByUser']);
+  const devices = implementing('devices', options.devices, 'a DeviceStore', [
+    'add',
+    'get',
+    'revoke',
+    'listByUser',
+    'update',
+  ]);
   const bus = implementing('bus', options.bus, 'an EventBus', ['publish', 'subscribe']);
 
   return {
@@ -273,6 +291,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     rateLimits,
     describeRequester: options.describeRequester,
     onLogin: options.onLogin,
+    notify: options.notify,
     socket,
     longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),

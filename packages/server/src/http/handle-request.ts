@@ -22,6 +22,7 @@ import { registerDeviceFromApp, revokeDeviceFromApp } from '../device-actions.js
 import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
+import { routeDeviceManagement } from './device-routes.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
@@ -35,7 +36,8 @@ import {
   parseScanBody,
 } from './validate-body.js';
 
-function json(status: number, body: unknown): CoreResponse {
+/** A JSON response with the headers every qrlogin answer carries. */
+export function json(status: number, body: unknown): CoreResponse {
   // A fresh literal per response (callers may add headers), not a spread of a shared one.
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
@@ -56,7 +58,8 @@ export function errorResponse(ctx: Context, err: unknown, action: string): CoreR
   return response;
 }
 
-async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
+/** Reads a JSON object body (empty = `{}`), refusing any other media type. */
+export async function readJson(request: CoreRequest, limit: number): Promise<Record<string, unknown>> {
   const type = request.header('content-type') ?? '';
   const text = await request.readBody(limit);
   if (text.length > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
@@ -73,11 +76,11 @@ function bearer(request: CoreRequest): string {
 }
 
 /** One answer for an id of the wrong format wherever it appears (path, body, frame, `redeem()`). */
-function malformedId(kind: 'session' | 'device'): QrLoginError {
+export function malformedId(kind: 'session' | 'device'): QrLoginError {
   return new QrLoginError('INVALID_REQUEST', `the ${kind} id is not well-formed (22 base64url characters)`);
 }
 
-function methodNotAllowed(allow: string): never {
+export function methodNotAllowed(allow: string): never {
   throw Object.assign(new QrLoginError('METHOD_NOT_ALLOWED', `use ${allow}`), { allow });
 }
 
@@ -161,8 +164,11 @@ async function route(
     }
   }
 
+  const managed = await routeDeviceManagement(ctx, request, method, segments, info.ip, maxBodyBytes);
+  if (managed) return managed;
+
   if (resource === 'devices' && id === undefined) {
-    if (method !== 'POST') methodNotAllowed('POST');
+    if (method !== 'POST') methodNotAllowed('GET, POST');
     const body = parseRegisterBody(await readJson(request, maxBodyBytes));
     const authenticate = ctx.options.authenticate;
     const user = authenticate ? await authenticate(request.toRequest()) : null;

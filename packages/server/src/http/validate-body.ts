@@ -33,7 +33,8 @@ export function parseJsonObject(text: string): Json {
   return value as Json;
 }
 
-function onlyKeys(body: Json, required: readonly string[], optional: readonly string[] = []): void {
+/** Refuses a missing required key and any key not listed. */
+export function onlyKeys(body: Json, required: readonly string[], optional: readonly string[] = []): void {
   for (const key of required) {
     if (!(key in body)) throw new QrLoginError('INVALID_REQUEST', `missing field "${key}"`);
   }
@@ -44,11 +45,13 @@ function onlyKeys(body: Json, required: readonly string[], optional: readonly st
   }
 }
 
-function field(ok: boolean, name: string, expected: string): void {
+/** Refuses a field whose check failed, naming what it must be. */
+export function field(ok: boolean, name: string, expected: string): void {
   if (!ok) throw new QrLoginError('INVALID_REQUEST', `field "${name}" must be ${expected}`);
 }
 
-function timestampOk(value: unknown): value is number {
+/** A device timestamp: a non-negative safe integer of ms. */
+export function timestampOk(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
