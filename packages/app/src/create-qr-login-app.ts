@@ -17,6 +17,7 @@ import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { KeyStore } from './key-store.js';
 import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
+import { type DeviceManagement, manageDevices } from './manage-devices.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 import { resolveBaseUrl } from './resolve-base-url.js';
@@ -47,7 +48,7 @@ export interface QrLoginAppOptions {
 }
 
 /** The app-side client returned by {@link createQrLoginApp}. */
-export interface QrLoginApp {
+export interface QrLoginApp extends DeviceManagement {
   /** The server's origin, e.g. `https://example.com`. */
   readonly origin: string;
   /** `origin + basePath`, e.g. `https://example.com/qrlogin`. */
@@ -146,7 +147,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     return payload;
   };
 
-  return Object.freeze({
+  const app = {
     origin,
     baseUrl: href,
     deviceId,
@@ -188,5 +189,9 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
       }
       if (keyStore) await keyStore.deleteSeed();
     },
+  };
+  return Object.freeze({
+    ...app,
+    ...manageDevices({ href, audience: origin, deviceId, source, beforeSign, fetch, now, revokeSelf: app.revoke }),
   });
 }

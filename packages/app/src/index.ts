@@ -21,6 +21,7 @@
  */
 export {
   type DecisionResponse,
+  type DeviceSummary,
   type ErrorCode,
   isQrLoginError,
   type LoginRequest as LoginRequestBody,
@@ -61,6 +62,7 @@ export {
   memoryKeyStore,
 } from './key-store.js';
 export type { LoginRequest, LoginRequestData } from './login-request.js';
+export type { DeviceManagement } from './manage-devices.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';
 export { signFields } from './sign-fields.js';
