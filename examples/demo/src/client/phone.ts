@@ -10,6 +10,7 @@ import { setUpDevice } from './demo-device.js';
 import { describeError } from './describe-error.js';
 import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
+import { mountDevicesPanel } from './phone-devices.js';
 import { showLoginRequest } from './show-login-request.js';
 
 const ui = phoneElements();
@@ -40,6 +41,7 @@ function finish(outcome: 'confirmed' | 'rejected' | 'error', text: string): void
   ui.result.textContent = text;
   ui.result.dataset.outcome = outcome;
   show('result');
+  void devicesPanel.refresh();
 }
 
 async function setUp(fresh: boolean): Promise<QrLoginApp> {
@@ -128,8 +130,11 @@ ui.cameraStart.addEventListener('click', () => {
 });
 ui.cameraStop.addEventListener('click', () => camera?.abort());
 
+const devicesPanel = mountDevicesPanel(() => app, document.querySelector('main') as HTMLElement);
+
 try {
   app = await setUp(false);
+  void devicesPanel.refresh();
   show('scan');
   // Opening `/phone?qr=<link>` scans that link, like an app opened from the QR's own URL.
   const opened = new URLSearchParams(location.search).get('qr');
