@@ -136,10 +136,15 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
   // Web core (`disableBody`, so the body stream is still unread), which answers in qrlogin's own
   // wire format: the browser and app packages speak it, and better-auth's rate limiter, origin
   // check and hooks still run first.
-  const forward = <Path extends string>(path: Path, method: 'GET' | 'POST' | ('GET' | 'DELETE')[]) =>
+  const forward = <Path extends string>(
+    path: Path,
+    method: 'GET' | 'POST' | ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
+    // Routes whose user is the better-auth session (registration, the web side of device management).
+    session = false,
+  ) =>
     createAuthEndpoint(path, { method, disableBody: true, metadata: HIDE_METADATA }, async (ctx) => {
       if (!ctx.request) throw new TypeError(`qrLogin: ${path} is served over HTTP only`);
-      if (path === `${QR_LOGIN_PATH}/devices`) {
+      if (session) {
         const session = await getSessionFromCtx(ctx);
         signedIn.set(ctx.request, session?.user.id ?? null);
       }
@@ -165,8 +170,13 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       qrLoginScan: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/scan`, 'POST'),
       qrLoginConfirm: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/confirm`, 'POST'),
       qrLoginReject: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/reject`, 'POST'),
-      qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, 'POST'),
+      // POST registers a device; GET lists the signed-in user's devices (web side).
+      qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, ['GET', 'POST'], true),
       qrLoginRevokeDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke`, 'POST'),
+      qrLoginListDevices: forward(`${QR_LOGIN_PATH}/devices/list`, 'POST'),
+      qrLoginRenameDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/rename`, 'POST'),
+      qrLoginRevokeUserDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke-device`, 'POST'),
+      qrLoginManageDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId`, ['PATCH', 'DELETE'], true),
       qrLoginCodePage: forward(`${QR_LOGIN_PATH}/q/:version/:sessionId`, 'GET'),
       /**
        * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a
