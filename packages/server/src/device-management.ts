@@ -29,7 +29,7 @@ export async function listDevices(ctx: Context, userId: string): Promise<DeviceR
   if (typeof userId !== 'string' || userId === '')
     throw new QrLoginError('INVALID_REQUEST', 'userId must be a non-empty string');
   const devices = await ctx.options.devices.listByUser(userId);
-  return devices.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return [...devices].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
 /**
