@@ -18,6 +18,7 @@ import type { DeviceKeys } from './device-keys.js';
 import { findSession } from './find-session.js';
 import type { KeyStore } from './key-store.js';
 import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
+import { type DeviceManagement, manageDevices } from './manage-devices.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 import { resolveBaseUrl } from './resolve-base-url.js';
@@ -48,7 +49,7 @@ export interface QrLoginAppOptions {
 }
 
 /** The app-side client returned by {@link createQrLoginApp}. */
-export interface QrLoginApp {
+export interface QrLoginApp extends DeviceManagement {
   /** The server's origin, e.g. `https://example.com`. */
   readonly origin: string;
   /** `origin + basePath`, e.g. `https://example.com/qrlogin`. */
@@ -164,7 +165,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
       return postJson(href + ROUTES.scan(sessionId), body, { fetch });
     });
 
-  return Object.freeze({
+  const app = {
     origin,
     baseUrl: href,
     deviceId,
@@ -214,5 +215,9 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
       }
       if (keyStore) await keyStore.deleteSeed();
     },
+  };
+  return Object.freeze({
+    ...app,
+    ...manageDevices({ href, audience: origin, deviceId, source, beforeSign, fetch, now, revokeSelf: app.revoke }),
   });
 }

@@ -21,6 +21,7 @@
  */
 export {
   type DecisionResponse,
+  type DeviceSummary,
   type ErrorCode,
   isQrLoginError,
   type LoginRequest as LoginRequestBody,
@@ -70,6 +71,7 @@ export {
 } from './key-store.js';
 export { type LinkCodeDisplay, type LinkDeviceOptions, type LinkedDevice, linkDevice } from './link-device.js';
 export type { LoginRequest, LoginRequestData } from './login-request.js';
+export type { DeviceManagement } from './manage-devices.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';
 export { signFields } from './sign-fields.js';

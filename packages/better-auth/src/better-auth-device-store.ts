@@ -9,6 +9,7 @@ interface DeviceRow {
   label: string;
   createdAt: Date;
   revokedAt?: Date | null;
+  lastUsedAt?: Date | null;
 }
 
 const MODEL = 'qrloginDevice';
@@ -21,6 +22,7 @@ function toRecord(row: DeviceRow): DeviceRecord {
     label: row.label,
     createdAt: new Date(row.createdAt).getTime(),
     ...(row.revokedAt ? { revokedAt: new Date(row.revokedAt).getTime() } : {}),
+    ...(row.lastUsedAt ? { lastUsedAt: new Date(row.lastUsedAt).getTime() } : {}),
   };
 }
 
@@ -31,7 +33,8 @@ function toRecord(row: DeviceRow): DeviceRecord {
  * code (e.g. a "your devices" page).
  *
  * Uniqueness of ids and public keys is the database's (primary key, unique column), so concurrent
- * registrations of one key resolve to exactly one row. Revocation reads then writes: two
+ * registrations of one key resolve to exactly one row. `update` writes only the columns it
+ * changes, and raises `lastUsedAt` with conditional updates so it never moves back. Revocation reads then writes: two
  * concurrent revocations both succeed and the later instant may win, which changes nothing about
  * the device being revoked.
  *
@@ -63,6 +66,7 @@ export function betterAuthDeviceStore<Options extends BetterAuthOptions>(adapter
             label: record.label,
             createdAt: new Date(record.createdAt),
             revokedAt: record.revokedAt === undefined ? null : new Date(record.revokedAt),
+            lastUsedAt: record.lastUsedAt === undefined ? null : new Date(record.lastUsedAt),
           },
         });
         return true;
@@ -79,6 +83,29 @@ export function betterAuthDeviceStore<Options extends BetterAuthOptions>(adapter
       if (!device) return false;
       if (device.revokedAt !== undefined) return true;
       await adapter.update({ model: MODEL, where: [{ field: 'id', value: id }], update: { revokedAt: new Date(at) } });
+      return true;
+    },
+    async update(id, patch) {
+      if (!(await get(id))) return false;
+      const byId = { field: 'id', value: id } as const;
+      if (patch.label !== undefined) {
+        await adapter.update({ model: MODEL, where: [byId], update: { label: patch.label } });
+      }
+      if (patch.lastUsedAt !== undefined) {
+        const at = new Date(patch.lastUsedAt);
+        // Forward only, without a read-then-write race: first fill an empty column, then raise an
+        // older one. After both steps the stored instant is at least `at`, whatever ran in between.
+        await adapter.updateMany({
+          model: MODEL,
+          where: [byId, { field: 'lastUsedAt', value: null }],
+          update: { lastUsedAt: at },
+        });
+        await adapter.updateMany({
+          model: MODEL,
+          where: [byId, { field: 'lastUsedAt', operator: 'lt', value: at }],
+          update: { lastUsedAt: at },
+        });
+      }
       return true;
     },
     async listByUser(userId) {

@@ -136,15 +136,17 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
   // Web core (`disableBody`, so the body stream is still unread), which answers in qrlogin's own
   // wire format: the browser and app packages speak it, and better-auth's rate limiter, origin
   // check and hooks still run first.
-  const forward = <Path extends string>(path: Path, method: 'GET' | 'POST' | ('GET' | 'DELETE')[]) =>
+  const forward = <Path extends string>(
+    path: Path,
+    method: 'GET' | 'POST' | ('GET' | 'POST' | 'PATCH' | 'DELETE')[],
+    // Routes whose user is the better-auth session: registration, the web side of device management,
+    // and linking a new phone from a signed-in page (create, confirm, reject; the phone's claim is
+    // signed and needs none).
+    session = false,
+  ) =>
     createAuthEndpoint(path, { method, disableBody: true, metadata: HIDE_METADATA }, async (ctx) => {
       if (!ctx.request) throw new TypeError(`qrLogin: ${path} is served over HTTP only`);
-      // Registration, and linking a new phone from a signed-in page (create, confirm, reject), are
-      // authenticated by a better-auth session; a phone's link claim is signed and needs none.
-      if (
-        path === `${QR_LOGIN_PATH}/devices` ||
-        (path.startsWith(`${QR_LOGIN_PATH}/links`) && !path.endsWith('/claim'))
-      ) {
+      if (session) {
         const session = await getSessionFromCtx(ctx);
         signedIn.set(ctx.request, session?.user.id ?? null);
       }
@@ -170,13 +172,18 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       qrLoginScan: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/scan`, 'POST'),
       qrLoginConfirm: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/confirm`, 'POST'),
       qrLoginReject: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/reject`, 'POST'),
-      qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, 'POST'),
+      // POST registers a device; GET lists the signed-in user's devices (web side).
+      qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, ['GET', 'POST'], true),
       qrLoginRevokeDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke`, 'POST'),
+      qrLoginListDevices: forward(`${QR_LOGIN_PATH}/devices/list`, 'POST'),
+      qrLoginRenameDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/rename`, 'POST'),
+      qrLoginRevokeUserDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke-device`, 'POST'),
+      qrLoginManageDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId`, ['PATCH', 'DELETE'], true),
       qrLoginCodePage: forward(`${QR_LOGIN_PATH}/q/:version/:sessionId`, 'GET'),
-      qrLoginCreateLink: forward(`${QR_LOGIN_PATH}/links`, 'POST'),
+      qrLoginCreateLink: forward(`${QR_LOGIN_PATH}/links`, 'POST', true),
       qrLoginClaimLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/claim`, 'POST'),
-      qrLoginConfirmLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/confirm`, 'POST'),
-      qrLoginRejectLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/reject`, 'POST'),
+      qrLoginConfirmLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/confirm`, 'POST', true),
+      qrLoginRejectLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/reject`, 'POST', true),
       qrLoginLinkCodePage: forward(`${QR_LOGIN_PATH}/link/:version/:sessionId`, 'GET'),
       /**
        * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a

@@ -8,7 +8,7 @@ import type { BetterAuthPluginDBSchema } from 'better-auth';
  *
  * @example
  * import { qrLoginSchema } from '@qrlogin/better-auth';
- * console.log(Object.keys(qrLoginSchema.qrloginDevice.fields)); // userId, publicKey, label, createdAt, revokedAt
+ * console.log(Object.keys(qrLoginSchema.qrloginDevice.fields)); // userId, publicKey, label, createdAt, revokedAt, lastUsedAt
  */
 export const qrLoginSchema = {
   qrloginDevice: {
@@ -23,6 +23,8 @@ export const qrLoginSchema = {
       label: { type: 'string', required: true },
       createdAt: { type: 'date', required: true },
       revokedAt: { type: 'date', required: false },
+      // Added with device management: `migrate` / `generate` add the column to an existing table.
+      lastUsedAt: { type: 'date', required: false },
     },
   },
 } satisfies BetterAuthPluginDBSchema;

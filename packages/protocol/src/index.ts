@@ -7,6 +7,7 @@
  */
 export * from './base64url.js';
 export * from './context-text.js';
+export * from './device-management.js';
 export * from './error-table.js';
 export * from './errors.js';
 export * from './ids.js';

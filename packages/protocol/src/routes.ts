@@ -13,7 +13,7 @@ export const ROUTES = {
   confirm: (sessionId: string) => `/sessions/${sessionId}/confirm`,
   /** `POST` signed reject (app). */
   reject: (sessionId: string) => `/sessions/${sessionId}/reject`,
-  /** `POST` register a device (app, host-authenticated, proof of possession). */
+  /** `POST` register a device (app, host-authenticated, proof of possession); `GET` lists the signed-in user's devices (web). */
   devices: '/devices',
   /** `POST` signed self-revocation (app). */
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
@@ -31,6 +31,14 @@ export const ROUTES = {
   linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
   /** `POST { browserSecret }` (browser, host-authenticated). */
   linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
+  /** `POST` signed list of the signer's user's devices (app, action `list-devices`). */
+  listDevices: '/devices/list',
+  /** `POST` signed rename of one of the user's devices (app, action `rename-device`). */
+  renameDevice: (deviceId: string) => `/devices/${deviceId}/rename`,
+  /** `POST` signed revocation of one of the user's devices, this one or another (app, action `revoke-device`). */
+  revokeUserDevice: (deviceId: string) => `/devices/${deviceId}/revoke-device`,
+  /** `PATCH {label}` renames, `DELETE` revokes one of the signed-in user's devices (web, same origin). */
+  userDevice: (deviceId: string) => `/devices/${deviceId}`,
 } as const;
 
 /** Default base path qrlogin is mounted under. */

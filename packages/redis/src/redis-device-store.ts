@@ -4,6 +4,7 @@ import { resolveKeyPrefix } from './key-prefix.js';
 import { addDeviceScript } from './scripts/add-device.js';
 import { runScript } from './scripts/lua-script.js';
 import { revokeDeviceScript } from './scripts/revoke-device.js';
+import { updateDeviceScript } from './scripts/update-device.js';
 
 /**
  * Options of {@link redisDeviceStore}.
@@ -26,16 +27,27 @@ export interface RedisDeviceStoreOptions {
 // few and written rarely, so one slot holds them comfortably.
 const TAG = '{devices}';
 
-/** Stored form: the record without `revokedAt` as JSON, and the revocation instant beside it. */
-function parse(json: string | null, revokedAt: string | null): DeviceRecord | null {
-  if (json === null) return null;
+/** The hash fields a device is read from: record JSON, revokedAt, label, lastUsedAt. */
+const FIELDS = ['d', 'r', 'l', 'u'] as const;
+
+/**
+ * Stored form: the record as registered (JSON, without `revokedAt`) and beside it the revocation
+ * instant, a renamed label and the last-used time, each written by its own script.
+ */
+function parse([json, revokedAt, label, lastUsedAt]: (string | null | undefined)[]): DeviceRecord | null {
+  if (json === null || json === undefined) return null;
   const record = JSON.parse(json) as DeviceRecord;
-  return revokedAt === null ? record : { ...record, revokedAt: Number(revokedAt) };
+  if (label !== null && label !== undefined) record.label = label;
+  if (lastUsedAt !== null && lastUsedAt !== undefined) {
+    record.lastUsedAt = Math.max(Number(lastUsedAt), record.lastUsedAt ?? 0);
+  }
+  if (revokedAt !== null && revokedAt !== undefined) record.revokedAt = Number(revokedAt);
+  return record;
 }
 
 /**
  * The Redis {@link DeviceStore}: devices as hashes without TTL, a public-key index that keeps keys
- * unique, and a per-user set for `listByUser`. `add` and `revoke` are single Lua scripts;
+ * unique, and a per-user set for `listByUser`. `add`, `revoke` and `update` are single Lua scripts;
  * `listByUser` reads the user's set and then the devices, so a device revoked at that very moment
  * may be listed either way. Errors reaching Redis become `QrLoginError('STORE_UNAVAILABLE')`.
  *
@@ -73,8 +85,7 @@ export function redisDeviceStore(options: RedisDeviceStoreOptions): DeviceStore 
     },
 
     async get(id) {
-      const [json, revokedAt] = await callRedis(client, 'read a device', () => client.hmget(deviceKey(id), 'd', 'r'));
-      return parse(json ?? null, revokedAt ?? null);
+      return parse(await callRedis(client, 'read a device', () => client.hmget(deviceKey(id), ...FIELDS)));
     },
 
     async revoke(id, at) {
@@ -84,12 +95,21 @@ export function redisDeviceStore(options: RedisDeviceStoreOptions): DeviceStore 
       return result === 1;
     },
 
+    async update(id, patch) {
+      const label = patch.label ?? '';
+      const lastUsedAt = patch.lastUsedAt === undefined ? '' : String(Math.floor(patch.lastUsedAt));
+      const result = await callRedis(client, 'update a device', () =>
+        runScript(client, updateDeviceScript, [deviceKey(id)], [label, lastUsedAt]),
+      );
+      return result === 1;
+    },
+
     async listByUser(userId) {
       const ids = await callRedis(client, 'list devices', () => client.smembers(userKey(userId)));
       const rows = await callRedis(client, 'list devices', () =>
-        Promise.all(ids.map((id) => client.hmget(deviceKey(id), 'd', 'r'))),
+        Promise.all(ids.map((id) => client.hmget(deviceKey(id), ...FIELDS))),
       );
-      return rows.map(([json, revokedAt]) => parse(json ?? null, revokedAt ?? null)).filter((d) => d !== null);
+      return rows.map(parse).filter((d) => d !== null);
     },
   } satisfies DeviceStore;
 }

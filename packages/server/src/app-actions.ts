@@ -21,6 +21,7 @@ import { newChallenge, newMatchingCode } from './secrets.js';
 import { requireKind } from './session-kind.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { ApprovalReceipt, SessionRecord } from './store/types.js';
+import { touchDevice } from './touch-device.js';
 import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
 
 /**
@@ -110,6 +111,7 @@ export async function scanSession(
     body.signature,
     { ip: info.ip, deviceId: device.id },
   );
+  touchDevice(ctx, device);
   // Counted only once the device has proved itself: device ids are not secret, and unsigned
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
@@ -246,6 +248,7 @@ export async function decideSession(
       { ip: info.ip, deviceId: device.id },
     );
   }
+  touchDevice(ctx, device);
   const audit = { sessionId, deviceId: device.id, userId: device.userId, ip: info.ip };
   let codeMismatch = false;
   const next = await commit(

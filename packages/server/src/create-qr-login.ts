@@ -5,10 +5,12 @@ import { type Redemption, redeemSession } from './browser-actions.js';
 import { type Context, loadSession, refreshWatched } from './context.js';
 import { Deadlines } from './deadlines.js';
 import { type RegisterDeviceInput, registerDevice, revokeDevice } from './device-actions.js';
+import { listDevices, renameDevice } from './device-management.js';
 import { createEmitter, type QrLoginEmitter } from './events.js';
 import { type FetchInfo, fromWebRequest, toWebResponse } from './http/fetch-adapter.js';
 import { errorResponse, handleRequest } from './http/handle-request.js';
 import { fromNodeRequest, sendNodeResponse } from './http/node-adapter.js';
+import { forwardNotices } from './notifications.js';
 import { type QrLoginOptions, resolveOptions } from './options.js';
 import { forgetBrowser, promptCookie } from './prompt-actions.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -52,6 +54,13 @@ export interface QrLogin {
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
   /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
   revokeDevice(deviceId: string): Promise<boolean>;
+  /** Every device of a user, revoked ones included, oldest first (for your own "your devices" page). */
+  listDevices(userId: string): Promise<DeviceRecord[]>;
+  /**
+   * Renames a device (label per `DEVICE_LABEL_RULE`, else `INVALID_REQUEST`). Returns `false` when
+   * there is no such device; a revoked one is `DEVICE_REVOKED`.
+   */
+  renameDevice(deviceId: string, label: string): Promise<boolean>;
   /** The current state of a session, as the browser would see it (for admin pages and tests). */
   inspect(sessionId: string): Promise<{ state: string; version: number; userId?: string; deviceId?: string } | null>;
   /** Audit events. */
@@ -117,6 +126,8 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
   ctx.watchers = new SessionWatchers(ctx.localOnly ? null : resolved.bus, (sessionId) =>
     refreshWatched(ctx, sessionId),
   );
+  // Notices are made of audit events: subscribed once here, removed with every listener on close.
+  if (resolved.notify) forwardNotices(events, resolved.devices, resolved.notify);
   const sockets = createSocketServer(ctx);
   const attached = new Set<Server>();
   function onUpgrade(this: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -173,6 +184,15 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     redeem: (input) => redeemSession(ctx, input),
     registerDevice: async (input) => (await registerDevice(ctx, input)).device,
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
+    listDevices: (userId) => listDevices(ctx, userId),
+    renameDevice: (deviceId, label) =>
+      renameDevice(ctx, deviceId, label, { actor: { kind: 'host' } }).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof QrLoginError && error.code === 'DEVICE_NOT_FOUND') return false;
+          throw error;
+        },
+      ),
     async inspect(sessionId) {
       if (!isSessionId(sessionId)) return null;
       const record = await loadSession(ctx, sessionId).catch((err) => {

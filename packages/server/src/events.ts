@@ -43,7 +43,11 @@ export interface QrLoginEvents {
   ];
   'device-registered': [{ deviceId: string; userId: string; label: string; ip: string; at: number }];
   'device-revoked': [{ deviceId: string; userId: string; by: 'host' | 'device'; at: number }];
-  /** A host hook (`describeRequester`, `onLogin`) threw; the flow continued without it. */
+  /** A device's label changed: by the host (server code, web side) or by a device of the same user. */
+  'device-renamed': [
+    { deviceId: string; userId: string; label: string; by: 'host' | 'device'; byDeviceId?: string; at: number },
+  ];
+  /** A host hook (`describeRequester`, `onLogin`, `notify`) threw; the flow continued without it. */
   'hook-error': [{ hook: string; error: unknown }];
   /**
    * A setup mistake seen in a request, once per problem (and page origin) per instance; printed with

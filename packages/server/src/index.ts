@@ -13,6 +13,8 @@
 
 export type {
   CreateSessionResponse,
+  DeviceListResponse,
+  DeviceSummary,
   LoginRequest,
   ProximitySignal,
   RejectReason,
@@ -36,9 +38,18 @@ export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
 export { contextDigestOf } from './context-digest.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
+export { toDeviceSummary } from './device-management.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
 export type { TrustProxy } from './net/client-ip.js';
+export type {
+  NewSignInNotice,
+  Notice,
+  NoticeDevice,
+  NotifyHook,
+  ScanConflictNotice,
+  ScanDeniedNotice,
+} from './notifications.js';
 export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
 export {
   isPromptToken,
@@ -56,6 +67,7 @@ export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
   ApprovalReceipt,
   Awaitable,
+  DevicePatch,
   DeviceRecord,
   DeviceStore,
   EventBus,
@@ -65,4 +77,5 @@ export type {
   SessionStore,
   SnapshotListener,
 } from './store/types.js';
+export { TOUCH_INTERVAL_MS } from './touch-device.js';
 export { type VerifiedReceipt, verifyReceipt } from './verify-receipt.js';

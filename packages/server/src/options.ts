@@ -2,6 +2,7 @@ import { DEFAULT_BASE_PATH, isCanonicalOrigin } from '@qrlogin/protocol';
 import { type AppLinkFiles, type AppLinksOptions, appLinkFiles } from './app-links.js';
 import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
+import type { Notice, NotifyHook } from './notifications.js';
 import type { PromptDevicesInput } from './prompt-actions.js';
 import { memoryBus } from './store/memory-bus.js';
 import { memoryDeviceStore } from './store/memory-device-store.js';
@@ -105,6 +106,13 @@ export interface QrLoginOptions {
    * @default undefined
    */
   onLogin?: (login: QrLoginEvents['redeemed'][0]) => Awaitable<void>;
+  /**
+   * Called with a typed {@link Notice} for the user: `new-sign-in` (at redeem), `scan-denied`,
+   * `scan-conflict`. Runs off the request path: it never delays or fails a login, and its errors
+   * are reported on `events` as `hook-error` (`hook: 'notify'`). See docs/notifications.md.
+   * @default undefined
+   */
+  notify?: NotifyHook;
   /** WebSocket limits. */
   socket?: Partial<SocketOptions>;
   /** Longest a long-poll is held. @default 25 */
@@ -188,12 +196,14 @@ export interface ResolvedOptions
       | 'allowedOrigins'
       | 'promptDevices'
       | 'appLinks'
+      | 'notify'
     >
   > {
   promptDevices: QrLoginOptions['promptDevices'];
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
+  notify: QrLoginOptions['notify'];
   /** Each allowed origin to itself: `get` returns the allowlist's own copy of a request's origin. */
   allowedOrigins: ReadonlyMap<string, string>;
   rateLimits: RateLimits | false;
@@ -271,7 +281,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
       refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
-  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now', 'promptDevices'] as const) {
+  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'notify', 'now', 'promptDevices'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       refuse(name, 'must be a function', options[name]);
   }
@@ -303,7 +313,13 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
   for (const [name, value] of Object.entries(socket))
     positive(`socket.${name}`, value, name !== 'authTimeoutSeconds' && name !== 'heartbeatSeconds');
   const store = implementing('store', options.store, 'a SessionStore', ['create', 'get', 'compareAndSet', 'hit']);
-  const devices = implementing('devices', options.devices, 'a DeviceStore', ['add', 'get', 'revoke', 'listByUser']);
+  const devices = implementing('devices', options.devices, 'a DeviceStore', [
+    'add',
+    'get',
+    'revoke',
+    'listByUser',
+    'update',
+  ]);
   const bus = implementing('bus', options.bus, 'an EventBus', ['publish', 'subscribe']);
   const linkedBrowsers = implementing('linkedBrowsers', options.linkedBrowsers, 'a LinkedBrowserStore', [
     'add',
@@ -329,6 +345,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     rateLimits,
     describeRequester: options.describeRequester,
     onLogin: options.onLogin,
+    notify: options.notify,
     socket,
     longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),

@@ -39,6 +39,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'rate-limited': true,
   refused: true,
   'device-registered': true,
+  'device-renamed': true,
   'device-revoked': true,
   'hook-error': true,
   misconfigured: true,

@@ -44,6 +44,14 @@ describe('a malformed id is 400 INVALID_REQUEST wherever it appears', () => {
           status: 400,
           code: 'INVALID_REQUEST',
         });
+        for (const verb of ['rename', 'revoke-device']) {
+          const res = await call(`/devices/${id}/${verb}`, { method: 'POST' });
+          expect(res).toEqual({ status: 400, code: 'INVALID_REQUEST' });
+        }
+        // `/devices/list` is the signed list route, whose other methods are 405.
+        for (const method of id === 'list' ? [] : ['PATCH', 'DELETE']) {
+          expect(await call(`/devices/${id}`, { method })).toEqual({ status: 400, code: 'INVALID_REQUEST' });
+        }
         expect(await call(`/q/1/${id}`)).toEqual({ status: 400, code: 'INVALID_REQUEST' });
       }),
       RUNS,

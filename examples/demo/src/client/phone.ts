@@ -11,6 +11,7 @@ import { describeError } from './describe-error.js';
 import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
 import { phoneAccounts } from './phone-accounts.js';
+import { mountDevicesPanel } from './phone-devices.js';
 import { watchPrompts } from './phone-prompts.js';
 import { showLoginRequest } from './show-login-request.js';
 
@@ -44,6 +45,7 @@ function finish(outcome: 'confirmed' | 'rejected' | 'error', text: string): void
   ui.result.textContent = text;
   ui.result.dataset.outcome = outcome;
   show('result');
+  void devicesPanel.refresh();
 }
 
 async function setUp(fresh: boolean): Promise<QrLoginApp> {
@@ -149,8 +151,11 @@ ui.cameraStart.addEventListener('click', () => {
 });
 ui.cameraStop.addEventListener('click', () => camera?.abort());
 
+const devicesPanel = mountDevicesPanel(() => app, document.querySelector('main') as HTMLElement);
+
 try {
   app = await setUp(false);
+  void devicesPanel.refresh();
   show('scan');
   // A prompt from a linked browser lands on the same confirm screen as a scan.
   watchPrompts((qrPayload) => void scan(qrPayload));

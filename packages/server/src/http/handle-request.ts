@@ -25,6 +25,7 @@ import { rateLimitKeyOf } from '../net/ip-group.js';
 import { promptSession, promptTokenOf } from '../prompt-actions.js';
 import { findSessionByCode, issueShortCode } from '../short-codes.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
+import { routeDeviceManagement } from './device-routes.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { routeLink } from './link-routes.js';
 import { waitForChange } from './long-poll.js';
@@ -204,8 +205,11 @@ async function route(
     }
   }
 
+  const managed = await routeDeviceManagement(ctx, request, method, segments, info.ip, maxBodyBytes);
+  if (managed) return managed;
+
   if (resource === 'devices' && id === undefined) {
-    if (method !== 'POST') methodNotAllowed('POST');
+    if (method !== 'POST') methodNotAllowed('GET, POST');
     const body = parseRegisterBody(await readJson(request, maxBodyBytes));
     const authenticate = ctx.options.authenticate;
     const user = authenticate ? await authenticate(request.toRequest()) : null;

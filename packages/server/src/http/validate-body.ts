@@ -53,7 +53,8 @@ export function field(ok: boolean, name: string, expected: string): void {
   if (!ok) throw new QrLoginError('INVALID_REQUEST', `field "${name}" must be ${expected}`);
 }
 
-function timestampOk(value: unknown): value is number {
+/** A device timestamp: a non-negative safe integer of ms. */
+export function timestampOk(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 

@@ -2,7 +2,7 @@ import type { DeviceRecord, DeviceStore } from './types.js';
 
 /**
  * The in-memory {@link DeviceStore}. Fine for the demo and tests; a real host keeps devices in its
- * own database (implement the five methods of `DeviceStore` over your users table's neighbour).
+ * own database (implement the six methods of `DeviceStore` over your users table's neighbour).
  *
  * @example
  * import { createQrLogin, memoryDeviceStore } from '@qrlogin/server';
@@ -26,6 +26,15 @@ export function memoryDeviceStore(): DeviceStore {
       const record = byId.get(id);
       if (!record) return false;
       record.revokedAt ??= at;
+      return true;
+    },
+    update(id, patch) {
+      const record = byId.get(id);
+      if (!record) return false;
+      if (patch.label !== undefined) record.label = patch.label;
+      if (patch.lastUsedAt !== undefined && !(patch.lastUsedAt <= (record.lastUsedAt ?? -1))) {
+        record.lastUsedAt = patch.lastUsedAt;
+      }
       return true;
     },
     listByUser(userId) {

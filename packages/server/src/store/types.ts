@@ -139,6 +139,22 @@ export interface DeviceRecord {
   createdAt: number;
   /** Set once the device is revoked; a revoked device can do nothing. */
   revokedAt?: number;
+  /**
+   * Last scan or confirm (ms since the epoch), written best-effort and at most about once a minute
+   * per device (see {@link DeviceStore.update}); absent when the device was never used.
+   */
+  lastUsedAt?: number;
+}
+
+/**
+ * What {@link DeviceStore.update} may change: the label (a rename) and the last-used time.
+ *
+ * @example
+ * await devices.update(deviceId, { lastUsedAt: Date.now() });
+ */
+export interface DevicePatch {
+  label?: string;
+  lastUsedAt?: number;
 }
 
 /**
@@ -155,6 +171,12 @@ export interface DeviceStore {
   revoke(id: string, at: number): Awaitable<boolean>;
   /** Every device of a user, revoked ones included. */
   listByUser(userId: string): Awaitable<DeviceRecord[]>;
+  /**
+   * Changes the fields in `patch` of an existing device, revoked or not, creating nothing. Returns
+   * `false` when there is no such device. `lastUsedAt` only moves forward: an older instant than
+   * the stored one leaves it as it is (two instances touching one device in either order).
+   */
+  update(id: string, patch: DevicePatch): Awaitable<boolean>;
   close?(): Awaitable<void>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The conformance suite every {@link DeviceStore} must pass: unique ids and unique public keys,
- * idempotent revocation that keeps the first instant, and per-user listing.
+ * idempotent revocation that keeps the first instant, per-user listing, and updates (rename,
+ * last-used time that only moves forward) that never create a device.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceRecord, DeviceStore } from '../../src/store/types.js';
@@ -117,6 +118,54 @@ export function testDeviceStore(name: string, factory: () => Promise<DeviceStore
       expect((await devices.listByUser(alice)).sort(byId)).toEqual([a1, { ...a2, revokedAt: now + 10 }].sort(byId));
       expect(await devices.listByUser(bob)).toEqual([b1]);
       expect(await devices.listByUser(`nobody-${randomId()}`)).toEqual([]);
+    });
+
+    it('renames a device, keeping every other field', async () => {
+      const device = deviceRecord({ userId: alice, now });
+      await devices.add(device);
+      expect(await devices.update(device.id, { label: 'Work phone 📱' })).toBe(true);
+      expect(await devices.get(device.id)).toEqual({ ...device, label: 'Work phone 📱' });
+      expect(await devices.listByUser(alice)).toEqual([{ ...device, label: 'Work phone 📱' }]);
+    });
+
+    it('records the last-used time, moving it forward only', async () => {
+      const device = deviceRecord({ userId: alice, now });
+      await devices.add(device);
+      expect(await devices.update(device.id, { lastUsedAt: now + 60_000 })).toBe(true);
+      expect(await devices.get(device.id)).toEqual({ ...device, lastUsedAt: now + 60_000 });
+      expect(await devices.update(device.id, { lastUsedAt: now + 1_000 })).toBe(true);
+      expect((await devices.get(device.id))?.lastUsedAt).toBe(now + 60_000);
+      expect(await devices.update(device.id, { lastUsedAt: now + 120_000 })).toBe(true);
+      expect((await devices.get(device.id))?.lastUsedAt).toBe(now + 120_000);
+    });
+
+    it('updates a revoked device without un-revoking it', async () => {
+      const device = deviceRecord({ userId: alice, now });
+      await devices.add(device);
+      await devices.revoke(device.id, now + 5);
+      expect(await devices.update(device.id, { label: 'old phone', lastUsedAt: now + 9 })).toBe(true);
+      expect(await devices.get(device.id)).toEqual({
+        ...device,
+        label: 'old phone',
+        lastUsedAt: now + 9,
+        revokedAt: now + 5,
+      });
+    });
+
+    it('answers false when updating an unknown device, creating nothing', async () => {
+      const id = randomId();
+      expect(await devices.update(id, { label: 'ghost', lastUsedAt: now })).toBe(false);
+      expect(await devices.get(id)).toBeNull();
+    });
+
+    it('keeps both fields of concurrent updates of one device', async () => {
+      const device = deviceRecord({ userId: alice, now });
+      await devices.add(device);
+      await Promise.all([
+        devices.update(device.id, { label: 'renamed' }),
+        ...Array.from({ length: 10 }, (_, i) => devices.update(device.id, { lastUsedAt: now + i * 1_000 })),
+      ]);
+      expect(await devices.get(device.id)).toEqual({ ...device, label: 'renamed', lastUsedAt: now + 9_000 });
     });
 
     it('is not changed by mutating the object written or the object read', async () => {

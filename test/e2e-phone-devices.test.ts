@@ -1,0 +1,69 @@
+/**
+ * The phone simulator's "Devices" list in real Chromium against the real demo: the user's devices
+ * appear (this phone marked), another device is renamed and revoked from the page, and the server
+ * holds exactly that afterwards — the revoked device's own signed calls are refused.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Demo } from '../examples/demo/src/server.js';
+import { launchChromium, recordPageEvents, skipWithoutChromium } from './helpers/chromium.js';
+import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
+
+describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
+  let browser: Browser;
+  let demo: Demo;
+  let handset: BrowserContext;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await mkdir('test-artifacts', { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    demo = await startTestDemo();
+    handset = await browser.newContext({ viewport: { width: 420, height: 860 }, isMobile: true, hasTouch: true });
+  });
+  afterEach(async () => {
+    await handset?.close();
+    await demo?.close();
+  });
+
+  const rowOf = (phone: Page, deviceId: string) => phone.locator(`li.device[data-device-id="${deviceId}"]`);
+
+  it('lists the devices, renames and revokes another one from the page', async () => {
+    const phone = await handset.newPage();
+    const log = await recordPageEvents(phone);
+    await phone.goto(`${demo.url}/phone`);
+    await phone.locator('#device-status', { hasText: /registered/ }).waitFor();
+    await phone.locator('li.device').first().waitFor();
+    expect(await phone.locator('li.device').count()).toBe(1);
+    expect(await phone.locator('li.device small').first().textContent()).toMatch(/^This phone · added /);
+
+    // A second phone of the same user, registered from Node with the real app package.
+    const tablet = await newNodePhone(demo);
+    await phone.locator('#devices-refresh').click();
+    await rowOf(phone, tablet.deviceId).waitFor();
+    expect(await phone.locator('li.device').count()).toBe(2);
+
+    await rowOf(phone, tablet.deviceId).locator('input').fill('Old tablet');
+    await rowOf(phone, tablet.deviceId).getByRole('button', { name: 'Rename' }).click();
+    await phone.locator('#devices-status', { hasText: 'Renamed to “Old tablet”.' }).waitFor();
+    const userId = (await phone.locator('#app-user').textContent()) as string;
+    expect((await demo.qr.listDevices(userId)).find((d) => d.id === tablet.deviceId)?.label).toBe('Old tablet');
+
+    await rowOf(phone, tablet.deviceId).getByRole('button', { name: 'Revoke' }).click();
+    await phone.locator(`li.device[data-device-id="${tablet.deviceId}"][data-revoked]`).waitFor();
+    expect((await demo.qr.listDevices(userId)).find((d) => d.id === tablet.deviceId)?.revokedAt).toEqual(
+      expect.any(Number),
+    );
+    await expect(tablet.listDevices()).rejects.toMatchObject({ code: 'DEVICE_REVOKED' });
+    // This phone is untouched.
+    expect((await demo.qr.listDevices(userId)).filter((d) => d.revokedAt === undefined)).toHaveLength(1);
+    await phone.screenshot({ path: 'test-artifacts/demo-phone-devices.png', fullPage: true });
+    expect(log.errors).toEqual([]);
+    expect((await log.events()).filter((e) => e.type.startsWith('csp:'))).toEqual([]);
+  });
+});
