@@ -73,8 +73,8 @@ async function scan(device: TestDevice, sessionId: string) {
   return signed(device, 'scan', `/sessions/${sessionId}/scan`, { sessionId });
 }
 
-/** A browser with `userAgent` logs in with `device`; returns the redemption. */
-async function logIn(device: TestDevice, userAgent: string) {
+/** Scans and confirms a new session with `device`; returns the session, ready to redeem. */
+async function confirmedSession(device: TestDevice, userAgent = CHROME) {
   const session = await createSession(x.t, { 'user-agent': userAgent });
   const scanned = await scan(device, session.sessionId);
   expect(scanned.status).toBe(200);
@@ -84,6 +84,12 @@ async function logIn(device: TestDevice, userAgent: string) {
     challenge: request.challenge,
   });
   expect(confirmed.status).toBe(200);
+  return session;
+}
+
+/** A browser with `userAgent` logs in with `device`; returns the redemption. */
+async function logIn(device: TestDevice, userAgent: string) {
+  const session = await confirmedSession(device, userAgent);
   x.clock.value += 1_000;
   return x.t.qr.redeem(session);
 }
@@ -386,12 +392,7 @@ describe('recording at redeem', () => {
   it('writes one login when the redeem write landed but was reported failed, and the host retried', async () => {
     const store = lateWriteStore();
     x = await harness({ store });
-    const session = await createSession(x.t);
-    const request = (await scan(x.alice, session.sessionId)).body as LoginRequest;
-    await signed(x.alice, 'confirm', `/sessions/${session.sessionId}/confirm`, {
-      sessionId: session.sessionId,
-      challenge: request.challenge,
-    });
+    const session = await confirmedSession(x.alice);
     store.failRedeemWrites = 1;
     await expect(x.t.qr.redeem(session)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     const redemption = await x.t.qr.redeem(session);
@@ -410,12 +411,7 @@ describe('recording at redeem', () => {
       },
     };
     x = await harness({ logins });
-    const session = await createSession(x.t);
-    const request = (await scan(x.alice, session.sessionId)).body as LoginRequest;
-    await signed(x.alice, 'confirm', `/sessions/${session.sessionId}/confirm`, {
-      sessionId: session.sessionId,
-      challenge: request.challenge,
-    });
+    const session = await confirmedSession(x.alice);
     await expect(x.t.qr.redeem(session)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     const redemption = await x.t.qr.redeem(session);
     const listed = await x.t.qr.listLogins('alice');
