@@ -68,6 +68,7 @@ export async function endLogin(ctx: Context, login: LoginRecord, reason: LoginEn
       ctx.events.emit('hook-error', { hook: 'endSession', error });
       throw new QrLoginError('END_SESSION_FAILED', 'the host could not end the session of this login; try again', {
         cause: error,
+        retryAfterSeconds: 1,
       });
     }
   }
@@ -108,6 +109,7 @@ export function throwIfFailed(outcome: EndOutcome): void {
   throw new QrLoginError(
     'END_SESSION_FAILED',
     `the host could not end ${outcome.failed.length} of ${outcome.failed.length + outcome.ended.length} sign-ins; try again`,
+    { retryAfterSeconds: 1 },
   );
 }
 
