@@ -294,7 +294,7 @@ describe('this wasn’t me', () => {
       lockedUntil: reportedAt + 15 * MINUTE,
       at: reportedAt,
     });
-    expect(((reports[0]?.payload as { ended: string[] }).ended ?? []).sort()).toEqual(
+    expect([...(reports[0]?.payload as { ended: string[] }).ended].sort()).toEqual(
       [first.loginId, second.loginId].sort(),
     );
     // The tablet's login was not minted via the reported device.
