@@ -294,9 +294,8 @@ describe('this wasn’t me', () => {
       lockedUntil: reportedAt + 15 * MINUTE,
       at: reportedAt,
     });
-    expect([...(reports[0]?.payload as { ended: string[] }).ended].sort()).toEqual(
-      [first.loginId, second.loginId].sort(),
-    );
+    const report = reports[0]?.payload as { ended: string[] };
+    expect([...report.ended].sort()).toEqual([first.loginId, second.loginId].sort());
     // The tablet's login was not minted via the reported device.
     expect((await x.t.qr.listLogins('alice')).find((l) => l.id === other.loginId)?.endedAt).toBeUndefined();
 
