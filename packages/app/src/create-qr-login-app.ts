@@ -17,6 +17,7 @@ import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import { findSession } from './find-session.js';
 import type { KeyStore } from './key-store.js';
+import { createLedgerCalls, type LedgerCalls } from './ledger-calls.js';
 import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
 import { type DeviceManagement, manageDevices } from './manage-devices.js';
 import type { FetchLike } from './platform.js';
@@ -48,8 +49,8 @@ export interface QrLoginAppOptions {
   beforeSign?: BeforeSign;
 }
 
-/** The app-side client returned by {@link createQrLoginApp}. */
-export interface QrLoginApp extends DeviceManagement {
+/** The app-side client returned by {@link createQrLoginApp}, with the ledger calls of {@link LedgerCalls}. */
+export interface QrLoginApp extends DeviceManagement, LedgerCalls {
   /** The server's origin, e.g. `https://example.com`. */
   readonly origin: string;
   /** `origin + basePath`, e.g. `https://example.com/qrlogin`. */
@@ -166,6 +167,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
     });
 
   const app = {
+    ...createLedgerCalls({ href, audience: origin, deviceId, source, beforeSign, fetch, now }),
     origin,
     baseUrl: href,
     deviceId,

@@ -24,10 +24,13 @@ export {
   type DeviceSummary,
   type ErrorCode,
   isQrLoginError,
+  type LoginEndReason,
   type LoginRequest as LoginRequestBody,
+  type LoginView,
   type ProximitySignal,
   QrLoginError,
   type QrPayload,
+  type ReportResponse,
   type RequesterContext,
   type SessionState,
   type SignedAction,
@@ -69,6 +72,7 @@ export {
   loadOrCreateDeviceKeys,
   memoryKeyStore,
 } from './key-store.js';
+export type { LedgerCalls } from './ledger-calls.js';
 export { type LinkCodeDisplay, type LinkDeviceOptions, type LinkedDevice, linkDevice } from './link-device.js';
 export type { LoginRequest, LoginRequestData } from './login-request.js';
 export type { DeviceManagement } from './manage-devices.js';

@@ -46,6 +46,9 @@ export const ERROR_STATUS = {
   PROMPT_LIMITED: 429,
   PROMPT_WRONG_USER: 403,
   SHORT_CODE_NOT_FOUND: 404,
+  LOGIN_NOT_FOUND: 404,
+  SCANS_LOCKED: 403,
+  END_SESSION_FAILED: 503,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

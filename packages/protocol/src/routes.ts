@@ -41,6 +41,26 @@ export const ROUTES = {
   userDevice: (deviceId: string) => `/devices/${deviceId}`,
 } as const;
 
+/**
+ * Paths of the ledger calls (app, signed, version 3), relative to the base path. Kept apart from
+ * {@link ROUTES} so the browser bundles, which never make these calls, do not carry them.
+ *
+ * @example
+ * await postJson(baseUrl + LOGIN_ROUTES.endLogin(loginId), body);
+ */
+export const LOGIN_ROUTES = {
+  /** `POST` signed list of the device user's logins (app, action `list-logins`). */
+  listLogins: '/logins/list',
+  /** `POST` signed end of one login (app, action `end-login`). */
+  endLogin: (loginId: string) => `/logins/${loginId}/end`,
+  /** `POST` signed end of every login of the device's user (app, action `end-all-logins`). */
+  endAllLogins: '/logins/end-all',
+  /** `POST` signed "this wasn't me" about a login (app, action `report-login`). */
+  reportLogin: (loginId: string) => `/logins/${loginId}/report`,
+  /** `POST` signed "this wasn't me" from the confirm screen (app, action `report`). */
+  report: (sessionId: string) => `/sessions/${sessionId}/report`,
+} as const;
+
 /** Default base path qrlogin is mounted under. */
 export const DEFAULT_BASE_PATH = '/qrlogin';
 

@@ -28,4 +28,5 @@ export { DEFAULT_KEY_PREFIX } from './key-prefix.js';
 export { type RedisBusOptions, redisBus, sessionChannel } from './redis-bus.js';
 export { type RedisDeviceStoreOptions, redisDeviceStore } from './redis-device-store.js';
 export { type RedisLinkedBrowserStoreOptions, redisLinkedBrowserStore } from './redis-linked-browser-store.js';
+export { loginKey, type RedisLoginLedgerOptions, redisLoginLedger, userLoginsKey } from './redis-login-ledger.js';
 export { counterKey, type RedisStoreOptions, redisStore, sessionKey, shortCodeKey } from './redis-store.js';

@@ -17,6 +17,7 @@ import { type ParsedConfirmBody, scanContext, storedRequest, verifyConfirm } fro
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { checkPromptScanner } from './prompt-actions.js';
+import { assertScansAllowed } from './scan-lock.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { requireKind } from './session-kind.js';
 import { effectiveState, stateError } from './state-machine.js';
@@ -115,6 +116,8 @@ export async function scanSession(
   // Counted only once the device has proved itself: device ids are not secret, and unsigned
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
+  // After "this wasn't me": refused before the session is read or touched, so it stays pending.
+  await assertScansAllowed(ctx, device.userId);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
   requireKind(record, 'login');

@@ -12,10 +12,11 @@ import {
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import { type Context, commit, loadSession } from './context.js';
+import { recordLogin } from './ledger-actions.js';
 import { rateLimitKeyOf } from './net/ip-group.js';
 import { withPromptToken } from './redeem-prompt-token.js';
 import { parseUserAgent } from './requester/parse-user-agent.js';
-import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
+import { hashSecret, newBrowserSecret, newLoginId, newSessionId, secretMatches } from './secrets.js';
 import { requireKind } from './session-kind.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
@@ -176,6 +177,11 @@ export interface Redemption {
   promptToken?: string;
   /** When `promptToken` expires (ms since the epoch). */
   promptTokenExpiresAt?: number;
+  /**
+   * The login this redemption recorded in the ledger. Store it with the session you issue, so the
+   * `endSession` hook can end that session when the user ends the login from the phone.
+   */
+  loginId: string;
 }
 
 /**
@@ -208,7 +214,7 @@ export async function redeemSession(
   requireKind(record, 'login');
   if (effectiveState(record, ctx.options.now()) !== 'redeemed') {
     try {
-      record = await commit(ctx, record.id, () => ({ to: 'redeemed' }), record);
+      record = await commit(ctx, record.id, () => ({ to: 'redeemed', loginId: newLoginId() }), record);
     } catch (error) {
       // Another call redeemed it meanwhile: whether this one may take the redemption is decided by
       // the claim, as for a retry.
@@ -232,7 +238,9 @@ async function claimRedemption(ctx: Context, redeemed: SessionRecord, ip: string
     ) {
       break;
     }
-    const claimed: SessionRecord = { ...record, version: record.version + 1, claimedAt: now };
+    // Written before the claim: a ledger failure then leaves the redemption for the retry.
+    const loginId = await recordLogin(ctx, record);
+    const claimed: SessionRecord = { ...record, version: record.version + 1, claimedAt: now, loginId };
     let won: boolean;
     try {
       won = await ctx.options.store.compareAndSet(claimed, record.version, retainUntil(claimed));
@@ -257,8 +265,11 @@ function announce(ctx: Context, record: SessionRecord, ip: string | undefined): 
     deviceId: record.deviceId as string,
     requester: record.requester,
     redeemedAt: record.updatedAt,
+    loginId: record.loginId as string,
   };
   const event = { ...redemption, ip: ip ?? record.requester.ip, at: record.updatedAt };
+  const { loginId, sessionId, userId, deviceId } = redemption;
+  ctx.events.emit('login-recorded', { loginId, sessionId, userId, deviceId, at: record.updatedAt });
   ctx.events.emit('redeemed', event);
   const onLogin = ctx.options.onLogin;
   if (onLogin) void runHook(ctx, 'onLogin', () => onLogin(event));

@@ -1,4 +1,4 @@
-import type { ErrorCode, QrKind, RejectReason, RequesterContext } from '@qrlogin/protocol';
+import type { ErrorCode, LoginEndReason, QrKind, RejectReason, RequesterContext } from '@qrlogin/protocol';
 // The named export: eventemitter3's types are CommonJS-shaped, so under node16/nodenext a default
 // import is the whole module (a namespace, TS2709) and `qr.events` would silently become `any`.
 import { EventEmitter } from 'eventemitter3';
@@ -48,6 +48,10 @@ export interface QrLoginEvents {
     { deviceId: string; userId: string; label: string; by: 'host' | 'device'; byDeviceId?: string; at: number },
   ];
   /** A host hook (`describeRequester`, `onLogin`, `notify`) threw; the flow continued without it. */
+  /**
+   * A host hook threw: `describeRequester` or `onLogin` (the flow continued without it), or
+   * `endSession` (the login stays active; the caller got `END_SESSION_FAILED`).
+   */
   'hook-error': [{ hook: string; error: unknown }];
   /**
    * A setup mistake seen in a request, once per problem (and page origin) per instance; printed with
@@ -72,6 +76,28 @@ export interface QrLoginEvents {
   prompted: [Audit & { userId: string; devices: number }];
   /** A phone claimed a link session (the browser's user still has to type the phone's code). */
   'link-claimed': [Audit & { userId: string; label: string }];
+  /** A redeem wrote its login to the ledger (once per login, not again for a retried redeem). */
+  'login-recorded': [{ loginId: string; sessionId: string; userId: string; deviceId: string; at: number }];
+  /** A login ended (the host's `endSession` hook had succeeded, when there is one). */
+  'login-ended': [{ loginId: string; userId: string; deviceId: string; reason: LoginEndReason; at: number }];
+  /**
+   * "This wasn't me": one event per report, with the logins it ended (and any it could not end
+   * because `endSession` failed) and until when new scans for the user are refused.
+   */
+  reported: [
+    {
+      userId: string;
+      by: 'host' | 'device';
+      deviceId?: string;
+      sessionId?: string;
+      loginId?: string;
+      ended: string[];
+      failed: string[];
+      lockedUntil: number;
+      ip?: string;
+      at: number;
+    },
+  ];
 }
 
 /** The typed emitter behind `qr.events`. */

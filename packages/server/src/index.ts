@@ -15,9 +15,14 @@ export type {
   CreateSessionResponse,
   DeviceListResponse,
   DeviceSummary,
+  EndAllLoginsResponse,
+  EndLoginResponse,
+  ListLoginsResponse,
   LoginRequest,
+  LoginView,
   ProximitySignal,
   RejectReason,
+  ReportResponse,
   RequesterContext,
   SessionState,
   StatusSnapshot,
@@ -41,6 +46,7 @@ export type { RegisterDeviceInput } from './device-actions.js';
 export { toDeviceSummary } from './device-management.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
+export type { RevokeLoginsInput } from './ledger-actions.js';
 export type { TrustProxy } from './net/client-ip.js';
 export type {
   NewSignInNotice,
@@ -57,12 +63,14 @@ export {
   PROMPT_TOKEN_LENGTH,
   type PromptDevicesInput,
 } from './prompt-actions.js';
+export type { NotMeReport, ReportNotMeInput } from './report-not-me.js';
 export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
 export {
   type MemoryLinkedBrowserStoreOptions,
   memoryLinkedBrowserStore,
 } from './store/memory-linked-browser-store.js';
+export { type MemoryLoginLedgerOptions, memoryLoginLedger } from './store/memory-login-ledger.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
   ApprovalReceipt,
@@ -73,6 +81,9 @@ export type {
   EventBus,
   LinkedBrowserRecord,
   LinkedBrowserStore,
+  LoginEndReason,
+  LoginLedger,
+  LoginRecord,
   SessionRecord,
   SessionStore,
   SnapshotListener,

@@ -7,8 +7,17 @@ import type { PromptDevicesInput } from './prompt-actions.js';
 import { memoryBus } from './store/memory-bus.js';
 import { memoryDeviceStore } from './store/memory-device-store.js';
 import { memoryLinkedBrowserStore } from './store/memory-linked-browser-store.js';
+import { memoryLoginLedger } from './store/memory-login-ledger.js';
 import { memoryStore } from './store/memory-store.js';
-import type { Awaitable, DeviceStore, EventBus, LinkedBrowserStore, SessionStore } from './store/types.js';
+import type {
+  Awaitable,
+  DeviceStore,
+  EventBus,
+  LinkedBrowserStore,
+  LoginLedger,
+  LoginRecord,
+  SessionStore,
+} from './store/types.js';
 
 /** One fixed-window rate limit: at most `limit` hits per `windowSeconds`. */
 export interface RateLimit {
@@ -44,6 +53,8 @@ export interface RateLimits {
   findSessionPerDevice: RateLimit;
   /** Short-code lookups per user (all their devices), found or not. @default { limit: 30, windowSeconds: 3600 } */
   findSessionPerUser: RateLimit;
+  /** Signed ledger calls (list, end, end all, report) per device. @default { limit: 60, windowSeconds: 60 } */
+  ledgerPerDevice: RateLimit;
 }
 
 /** What the host's `describeRequester` hook may add to the requester context. */
@@ -140,6 +151,28 @@ export interface QrLoginOptions {
    * @default undefined (neither file is served)
    */
   appLinks?: AppLinksOptions;
+  /**
+   * The login ledger behind "where you're signed in": every redeem records a login there. Closed on
+   * `close()` only when qrlogin created it.
+   * @default memoryLoginLedger()
+   */
+  logins?: LoginLedger;
+  /**
+   * Ends the host's own session for a login (sign-out on the phone, "end all", "this wasn't me",
+   * `qr.revokeLogin`). Store `redemption.loginId` with the session you issue at redeem, and delete
+   * the session(s) carrying `login.id` here. Must be idempotent: a failed call is retried.
+   * Called before the ledger marks the login ended; when it throws, the login stays active in the
+   * ledger (a `hook-error` event fires) and the caller gets `END_SESSION_FAILED` to retry, so a
+   * login never looks ended while its host session may live.
+   * @default undefined (the ledger alone records the end; the host session lives on)
+   */
+  endSession?: (login: LoginRecord) => Awaitable<void>;
+  /** How long a login stays listed in the ledger after its redeem. @default 2592000 (30 days) */
+  loginRetentionSeconds?: number;
+  /** "This wasn't me" ends the logins of the reported device created this far back. @default 86400 (24 h) */
+  reportWindowSeconds?: number;
+  /** After "this wasn't me", new scans for the user are refused (`SCANS_LOCKED`) this long. @default 900 */
+  reportLockSeconds?: number;
 }
 
 /** WebSocket limits. */
@@ -172,6 +205,7 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
   findSessionPerIp: { limit: 60, windowSeconds: 3600 },
   findSessionPerDevice: { limit: 10, windowSeconds: 600 },
   findSessionPerUser: { limit: 30, windowSeconds: 3600 },
+  ledgerPerDevice: { limit: 60, windowSeconds: 60 },
 };
 
 const DEFAULT_SOCKET: SocketOptions = {
@@ -197,9 +231,11 @@ export interface ResolvedOptions
       | 'promptDevices'
       | 'appLinks'
       | 'notify'
+      | 'endSession'
     >
   > {
   promptDevices: QrLoginOptions['promptDevices'];
+  endSession: QrLoginOptions['endSession'];
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
@@ -281,7 +317,15 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
       refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
-  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'notify', 'now', 'promptDevices'] as const) {
+  for (const name of [
+    'authenticate',
+    'describeRequester',
+    'onLogin',
+    'notify',
+    'now',
+    'promptDevices',
+    'endSession',
+  ] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       refuse(name, 'must be a function', options[name]);
   }
@@ -327,6 +371,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     'remove',
     'removeByUser',
   ]);
+  const logins = implementing('logins', options.logins, 'a LoginLedger', ['add', 'get', 'listByUser', 'end']);
 
   return {
     origin: options.origin,
@@ -354,5 +399,10 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     linkedBrowsers: linkedBrowsers ?? memoryLinkedBrowserStore({ now: options.now }),
     promptTokenTtlDays: positive('promptTokenTtlDays', options.promptTokenTtlDays ?? 90, false),
     appLinks: appLinkFiles(options.appLinks, basePath),
+    logins: logins ?? memoryLoginLedger({ now: options.now }),
+    endSession: options.endSession,
+    loginRetentionSeconds: positive('loginRetentionSeconds', options.loginRetentionSeconds ?? 2_592_000, false),
+    reportWindowSeconds: positive('reportWindowSeconds', options.reportWindowSeconds ?? 86_400, false),
+    reportLockSeconds: positive('reportLockSeconds', options.reportLockSeconds ?? 900, false),
   };
 }

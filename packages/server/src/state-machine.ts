@@ -38,7 +38,8 @@ export type Transition =
   | { to: 'confirmed'; deviceId: string; userId: string }
   | { to: 'rejected'; reason: RejectReason; deviceId?: string; userId?: string }
   | { to: 'cancelled' }
-  | { to: 'redeemed' }
+  // A login's redemption draws the ledger's login id with it; a link's pick-up records no login.
+  | { to: 'redeemed'; loginId?: string }
   | { to: 'expired' };
 
 /** States each target state may be reached from. */
@@ -118,6 +119,9 @@ export function applyTransition(record: SessionRecord, transition: Transition, n
       next.rejectReason = transition.reason;
       if (transition.deviceId) next.deviceId = transition.deviceId;
       if (transition.userId) next.userId = transition.userId;
+      break;
+    case 'redeemed':
+      if (transition.loginId) next.loginId = transition.loginId;
       break;
     default:
       break;

@@ -49,6 +49,7 @@ function copy(r: SessionRecord): SessionRecord {
     createdBy: r.createdBy,
     linkKey: r.linkKey,
     linkLabel: r.linkLabel,
+    loginId: r.loginId,
   };
 }
 

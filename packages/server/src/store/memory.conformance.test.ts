@@ -6,10 +6,12 @@ import { fakeClock } from '../../test/conformance/clock.js';
 import { testDeviceStore } from '../../test/conformance/device-store.js';
 import { testEventBus } from '../../test/conformance/event-bus.js';
 import { testLinkedBrowserStore } from '../../test/conformance/linked-browser-store.js';
+import { testLoginLedger } from '../../test/conformance/login-ledger.js';
 import { testSessionStore } from '../../test/conformance/session-store.js';
 import { memoryBus } from './memory-bus.js';
 import { memoryDeviceStore } from './memory-device-store.js';
 import { memoryLinkedBrowserStore } from './memory-linked-browser-store.js';
+import { memoryLoginLedger } from './memory-login-ledger.js';
 import { memoryStore } from './memory-store.js';
 
 testSessionStore('memoryStore', async () => {
@@ -32,4 +34,10 @@ testLinkedBrowserStore('memoryLinkedBrowserStore', async () => {
   const clock = fakeClock();
   const linkedBrowsers = memoryLinkedBrowserStore({ now: clock.now });
   return { linkedBrowsers, clock, cleanup: async () => linkedBrowsers.close?.() };
+});
+
+testLoginLedger('memoryLoginLedger', async () => {
+  const clock = fakeClock();
+  const logins = memoryLoginLedger({ now: clock.now });
+  return { logins, clock, cleanup: async () => logins.close?.() };
 });

@@ -4,7 +4,17 @@
  * `@qrlogin/redis`, a host's own database) implements a handful of methods, checked by one
  * conformance suite per interface.
  */
-import type { QrKind, RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
+import type {
+  LoginEndReason,
+  QrKind,
+  RejectReason,
+  RequesterContext,
+  SessionState,
+  StatusSnapshot,
+} from '@qrlogin/protocol';
+
+// The phone sees why a login ended (LoginView.endReason): one definition, on the wire.
+export type { LoginEndReason };
 
 /** A value or a promise of it: memory backends answer synchronously, network ones asynchronously. */
 export type Awaitable<T> = T | Promise<T>;
@@ -72,6 +82,12 @@ export interface SessionRecord {
   /** Link sessions, from the claim on: the public key the phone signed with, and its label. */
   linkKey?: string;
   linkLabel?: string;
+  /**
+   * The id of the login this session's redemption records in the ledger: drawn once, with the
+   * `confirmed → redeemed` write, so a redeem retried within the claim window writes the same
+   * login (the ledger refuses the second `add`) instead of a second one.
+   */
+  loginId?: string;
 }
 
 /**
@@ -221,9 +237,6 @@ export interface ApprovalReceipt {
   /** The context text whose digest is the message's `ctx` line (what the phone displayed). */
   context: string;
 }
-
-/** Why a login ended. */
-export type LoginEndReason = 'user' | 'all' | 'report' | 'host' | 'device-revoked';
 
 /**
  * One sign-in a scan created: written at redeem, so the user can see "where you're signed in" and
