@@ -14,6 +14,7 @@ import { describeDemoRequester } from './describe-demo-requester.js';
 import { type HostSession, hostSessionStore } from './host-sessions.js';
 import { HttpError } from './http-error.js';
 import { loginPage, signedInPage } from './login-page.js';
+import { sendMe } from './me-route.js';
 import { phonePage } from './phone-page.js';
 import { readRedeemInput } from './read-redeem-input.js';
 
@@ -101,6 +102,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const logins = hostSessionStore<HostSession>({ ttlSeconds: DAY_SECONDS });
   // The mobile app's own sign-in, simulated: a token cookie that /phone hands out.
   const appUsers = hostSessionStore<string>({ ttlSeconds: DAY_SECONDS });
+  // Which host session each qrlogin login created, so ending the login (from the phone) ends it.
+  const hostSessionOfLogin = new Map<string, string>();
 
   const qr = createQrLogin({
     origin,
@@ -112,6 +115,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     authenticate: (request) => {
       const userId = appUsers.get(parseCookies(request.headers.get('cookie')).get(APP_COOKIE));
       return userId ? { userId } : null;
+    },
+    endSession: (login) => {
+      logins.delete(hostSessionOfLogin.get(login.id));
+      hostSessionOfLogin.delete(login.id);
     },
   });
   qr.attach(server);
@@ -148,6 +155,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       requester: login.requester,
       signedInAt: login.redeemedAt,
     });
+    hostSessionOfLogin.set(login.loginId, id);
     send(
       200,
       {
@@ -167,6 +175,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
       const session = logins.get(cookies.get(SESSION_COOKIE));
       return send(200, pageHeaders(), session ? signedInPage(session) : loginPage());
+    }
+    if (url.pathname === '/me' && (method === 'GET' || method === 'HEAD')) {
+      return sendMe(logins.get(cookies.get(SESSION_COOKIE)), send);
     }
     if (url.pathname === '/login/qr') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');

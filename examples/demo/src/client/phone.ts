@@ -10,6 +10,7 @@ import { setUpDevice } from './demo-device.js';
 import { describeError } from './describe-error.js';
 import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
+import { phoneLedger } from './phone-ledger.js';
 import { showLoginRequest } from './show-login-request.js';
 
 const ui = phoneElements();
@@ -26,6 +27,7 @@ let app: QrLoginApp | undefined;
 let request: LoginRequest | undefined;
 let stopCountdown = () => {};
 let camera: AbortController | undefined;
+const ledger = phoneLedger(() => app);
 
 type Screen = keyof typeof ui.screens;
 
@@ -73,15 +75,21 @@ async function scan(text: string): Promise<void> {
   (request.codeRequired ? ui.codeInput : ui.confirm).focus();
 }
 
-async function decide(action: 'confirm' | 'reject'): Promise<void> {
+async function decide(action: 'confirm' | 'reject' | 'report'): Promise<void> {
   const current = request;
   if (!current) return;
   ui.confirm.disabled = true;
   ui.reject.disabled = true;
+  ui.report.disabled = true;
   try {
     if (action === 'confirm') {
       await current.confirm({ code: ui.codeInput.value });
       finish('confirmed', 'Confirmed. The computer is signing you in.');
+      void ledger.refresh();
+    } else if (action === 'report') {
+      await current.report();
+      finish('rejected', 'Reported. Nobody was signed in, and new scans are paused for a while.');
+      void ledger.refresh();
     } else {
       await current.reject();
       finish('rejected', 'Rejected. Nobody was signed in.');
@@ -92,6 +100,7 @@ async function decide(action: 'confirm' | 'reject'): Promise<void> {
       ui.countdown.textContent = describeError(error);
       ui.confirm.disabled = false;
       ui.reject.disabled = false;
+      ui.report.disabled = false;
       ui.codeInput.focus();
       return;
     }
@@ -108,6 +117,7 @@ ui.decisionForm.addEventListener('submit', (event) => {
   void decide('confirm');
 });
 ui.reject.addEventListener('click', () => void decide('reject'));
+ui.report.addEventListener('click', () => void decide('report'));
 ui.scanAgain.addEventListener('click', () => show('scan'));
 
 ui.cameraStart.hidden = !cameraSupported();
@@ -131,6 +141,7 @@ ui.cameraStop.addEventListener('click', () => camera?.abort());
 try {
   app = await setUp(false);
   show('scan');
+  void ledger.refresh();
   // Opening `/phone?qr=<link>` scans that link, like an app opened from the QR's own URL.
   const opened = new URLSearchParams(location.search).get('qr');
   if (opened) {
