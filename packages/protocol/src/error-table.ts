@@ -98,6 +98,18 @@ export const ERROR_TABLE = {
   NETWORK_ERROR: { status: ERROR_STATUS.NETWORK_ERROR, description: 'The network request failed.' },
   /** An unexpected server failure. Never carries details. */
   INTERNAL_ERROR: { status: ERROR_STATUS.INTERNAL_ERROR, description: 'Internal error.' },
+  /** No login of this user has this id (another user's login answers the same, revealing nothing). */
+  LOGIN_NOT_FOUND: { status: ERROR_STATUS.LOGIN_NOT_FOUND, description: 'No login has this id.' },
+  /** The user reported a sign-in as "this wasn't me"; new scans are refused until the lock ends. */
+  SCANS_LOCKED: {
+    status: ERROR_STATUS.SCANS_LOCKED,
+    description: 'Scanning is locked for this account after a report; try again later.',
+  },
+  /** The host's `endSession` hook failed, so the login was not marked ended; retry. */
+  END_SESSION_FAILED: {
+    status: ERROR_STATUS.END_SESSION_FAILED,
+    description: 'The sign-in could not be ended; try again.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; description: string }>;
 
 /**

@@ -41,6 +41,9 @@ export const ERROR_STATUS = {
   NO_SECURE_RANDOM: 500,
   NETWORK_ERROR: 502,
   INTERNAL_ERROR: 500,
+  LOGIN_NOT_FOUND: 404,
+  SCANS_LOCKED: 403,
+  END_SESSION_FAILED: 503,
 } as const satisfies Record<string, number>;
 
 /** Every stable error code. */

@@ -191,3 +191,54 @@ export interface RevokeDeviceBody {
   timestamp: number;
   signature: string;
 }
+
+// ─────────────────────────────── logins (ledger) ───────────────────────────────
+
+/** `POST {base}/logins/list`, `/logins/end-all`, `/logins/:id/end`, `/logins/:id/report` body. */
+export type LoginsBody = SignedBody;
+
+/** `POST {base}/sessions/:id/report` body ("this wasn't me" from the confirm screen): like reject. */
+export type ReportBody = SignedBody;
+
+/** Why a login ended: by the user, with "end all", by a report, by the host, by a device revocation. */
+export type LoginEndReason = 'user' | 'all' | 'report' | 'host' | 'device-revoked';
+
+/** One login as the phone shows it under "Where you're signed in". Holds no secret. */
+export interface LoginView {
+  /** Login id (22 base64url characters). */
+  id: string;
+  /** The device that approved it. */
+  deviceId: string;
+  /** The browser that was signed in, as the confirm screen showed it. */
+  requester: Pick<RequesterContext, 'browser' | 'os' | 'ip' | 'place'>;
+  /** When it was redeemed, ms since the epoch (server clock). */
+  createdAt: number;
+  /** When it ended, if it did. */
+  endedAt?: number;
+  endReason?: LoginEndReason;
+  /** Approved by the device asking. */
+  thisDevice: boolean;
+}
+
+/** `POST {base}/logins/list` response: the device user's logins, newest first. */
+export interface ListLoginsResponse {
+  logins: LoginView[];
+}
+
+/** `POST {base}/logins/:id/end` response: whether this call ended it (`false`: it had already ended). */
+export interface EndLoginResponse {
+  ended: boolean;
+}
+
+/** `POST {base}/logins/end-all` response: how many logins this call ended. */
+export interface EndAllLoginsResponse {
+  ended: number;
+}
+
+/** `POST {base}/logins/:id/report` and `/sessions/:id/report` response. */
+export interface ReportResponse {
+  /** How many logins the report ended. */
+  ended: number;
+  /** Until when new scans for the user are refused (`SCANS_LOCKED`), ms since the epoch. */
+  lockedUntil: number;
+}

@@ -19,6 +19,16 @@ export const ROUTES = {
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
   /** `GET` WebSocket upgrade (browser). */
   socket: '/ws',
+  /** `POST` signed list of the device user's logins (app, action `list-logins`). */
+  listLogins: '/logins/list',
+  /** `POST` signed end of one login (app, action `end-login`). */
+  endLogin: (loginId: string) => `/logins/${loginId}/end`,
+  /** `POST` signed end of every login of the device's user (app, action `end-all-logins`). */
+  endAllLogins: '/logins/end-all',
+  /** `POST` signed "this wasn't me" about a login (app, action `report-login`). */
+  reportLogin: (loginId: string) => `/logins/${loginId}/report`,
+  /** `POST` signed "this wasn't me" from the confirm screen (app, action `report`). */
+  report: (sessionId: string) => `/sessions/${sessionId}/report`,
 } as const;
 
 /** Default base path qrlogin is mounted under. */

@@ -15,6 +15,7 @@ import {
 import { runHook } from './browser-actions.js';
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
+import { assertScansAllowed } from './scan-lock.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
@@ -92,6 +93,8 @@ export async function scanSession(
   // Counted only once the device has proved itself: device ids are not secret, and unsigned
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
+  // After "this wasn't me": refused before the session is read or touched, so it stays pending.
+  await assertScansAllowed(ctx, device.userId);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
   const state = effectiveState(record, ctx.options.now());

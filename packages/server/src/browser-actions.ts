@@ -12,9 +12,10 @@ import {
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import { type Context, commit, loadSession } from './context.js';
+import { recordLogin } from './ledger-actions.js';
 import { rateLimitKeyOf } from './net/ip-group.js';
 import { parseUserAgent } from './requester/parse-user-agent.js';
-import { hashSecret, newBrowserSecret, newSessionId, secretMatches } from './secrets.js';
+import { hashSecret, newBrowserSecret, newLoginId, newSessionId, secretMatches } from './secrets.js';
 import { effectiveState, retainUntil, snapshotOf } from './state-machine.js';
 import type { SessionRecord } from './store/types.js';
 import { warnMisconfigured } from './warn-misconfigured.js';
@@ -145,6 +146,11 @@ export interface Redemption {
   deviceId: string;
   requester: RequesterContext;
   redeemedAt: number;
+  /**
+   * The login this redemption recorded in the ledger. Store it with the session you issue, so the
+   * `endSession` hook can end that session when the user ends the login from the phone.
+   */
+  loginId: string;
 }
 
 /**
@@ -175,7 +181,7 @@ export async function redeemSession(
   let record = await authorizeBrowser(ctx, input.sessionId, input.browserSecret);
   if (effectiveState(record, ctx.options.now()) !== 'redeemed') {
     try {
-      record = await commit(ctx, record.id, () => ({ to: 'redeemed' }), record);
+      record = await commit(ctx, record.id, () => ({ to: 'redeemed', loginId: newLoginId() }), record);
     } catch (error) {
       // Another call redeemed it meanwhile: whether this one may take the redemption is decided by
       // the claim, as for a retry.
@@ -199,7 +205,9 @@ async function claimRedemption(ctx: Context, redeemed: SessionRecord, ip: string
     ) {
       break;
     }
-    const claimed: SessionRecord = { ...record, version: record.version + 1, claimedAt: now };
+    // Written before the claim: a ledger failure then leaves the redemption for the retry.
+    const loginId = await recordLogin(ctx, record);
+    const claimed: SessionRecord = { ...record, version: record.version + 1, claimedAt: now, loginId };
     let won: boolean;
     try {
       won = await ctx.options.store.compareAndSet(claimed, record.version, retainUntil(claimed));
@@ -224,6 +232,7 @@ function announce(ctx: Context, record: SessionRecord, ip: string | undefined): 
     deviceId: record.deviceId as string,
     requester: record.requester,
     redeemedAt: record.updatedAt,
+    loginId: record.loginId as string,
   };
   const event = { ...redemption, ip: ip ?? record.requester.ip, at: record.updatedAt };
   ctx.events.emit('redeemed', event);

@@ -9,11 +9,13 @@ import { createEmitter, type QrLoginEmitter } from './events.js';
 import { type FetchInfo, fromWebRequest, toWebResponse } from './http/fetch-adapter.js';
 import { errorResponse, handleRequest } from './http/handle-request.js';
 import { fromNodeRequest, sendNodeResponse } from './http/node-adapter.js';
+import { listLogins, type RevokeLoginsInput, revokeLoginById, revokeLoginsOf } from './ledger-actions.js';
 import { type QrLoginOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { type NotMeReport, type ReportNotMeInput, reportNotMe } from './report-not-me.js';
 import { SessionWatchers } from './session-watchers.js';
 import { effectiveState } from './state-machine.js';
-import type { DeviceRecord } from './store/types.js';
+import type { DeviceRecord, LoginRecord } from './store/types.js';
 import { refuseUpgrade } from './ws/refuse-upgrade.js';
 import { createSocketServer } from './ws/socket-server.js';
 
@@ -53,6 +55,30 @@ export interface QrLogin {
   revokeDevice(deviceId: string): Promise<boolean>;
   /** The current state of a session, as the browser would see it (for admin pages and tests). */
   inspect(sessionId: string): Promise<{ state: string; version: number; userId?: string; deviceId?: string } | null>;
+  /**
+   * Every login of a user the ledger still retains (ended ones included, with `endedAt`), newest
+   * first: for your own "where you're signed in" page.
+   */
+  listLogins(userId: string): Promise<LoginRecord[]>;
+  /**
+   * Ends one login: your `endSession` hook first, then the ledger (reason `host`). `false` when
+   * there is no such login or it had already ended. `END_SESSION_FAILED` when the hook threw: the
+   * login stays active; retry.
+   */
+  revokeLogin(loginId: string): Promise<boolean>;
+  /**
+   * Ends a user's active logins, optionally only those one device approved and those created since
+   * an instant (ms since the epoch). Returns how many this call ended; `END_SESSION_FAILED` when
+   * the hook threw for some (the others are ended; retry for the rest).
+   */
+  revokeLogins(input: RevokeLoginsInput): Promise<number>;
+  /**
+   * "This wasn't me", from your own pages (the phone has signed routes for it): rejects the session
+   * when still scanned, ends the logins of the device concerned within `reportWindowSeconds`
+   * (every login of the user in it when no device is known), locks new scans for the user for
+   * `reportLockSeconds`, and emits one `reported` event.
+   */
+  reportNotMe(input: ReportNotMeInput): Promise<NotMeReport>;
   /** Audit events. */
   readonly events: QrLoginEmitter;
   /** The path the routes are mounted under, e.g. `/qrlogin`. */
@@ -155,6 +181,10 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
     redeem: (input) => redeemSession(ctx, input),
     registerDevice: async (input) => (await registerDevice(ctx, input)).device,
     revokeDevice: (deviceId) => revokeDevice(ctx, deviceId),
+    listLogins: (userId) => listLogins(ctx, userId),
+    revokeLogin: (loginId) => revokeLoginById(ctx, loginId),
+    revokeLogins: (input) => revokeLoginsOf(ctx, input),
+    reportNotMe: (input) => reportNotMe(ctx, input, { by: 'host' }),
     async inspect(sessionId) {
       if (!isSessionId(sessionId)) return null;
       const record = await loadSession(ctx, sessionId).catch((err) => {
@@ -181,6 +211,7 @@ export function createQrLogin(options: QrLoginOptions): QrLogin {
       if (!options.store) await resolved.store.close?.();
       if (!options.devices) await resolved.devices.close?.();
       if (!options.bus) await resolved.bus.close?.();
+      if (!options.logins) await resolved.logins.close?.();
       events.removeAllListeners();
     },
   };

@@ -1,4 +1,4 @@
-import type { ErrorCode, RejectReason, RequesterContext } from '@qrlogin/protocol';
+import type { ErrorCode, LoginEndReason, RejectReason, RequesterContext } from '@qrlogin/protocol';
 // The named export: eventemitter3's types are CommonJS-shaped, so under node16/nodenext a default
 // import is the whole module (a namespace, TS2709) and `qr.events` would silently become `any`.
 import { EventEmitter } from 'eventemitter3';
@@ -59,6 +59,28 @@ export interface QrLoginEvents {
   ];
   /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
   'internal-error': [{ action: string; error: unknown }];
+  /** A redeem wrote its login to the ledger (once per login, not again for a retried redeem). */
+  'login-recorded': [{ loginId: string; sessionId: string; userId: string; deviceId: string; at: number }];
+  /** A login ended (the host's `endSession` hook had succeeded, when there is one). */
+  'login-ended': [{ loginId: string; userId: string; deviceId: string; reason: LoginEndReason; at: number }];
+  /**
+   * "This wasn't me": one event per report, with the logins it ended (and any it could not end
+   * because `endSession` failed) and until when new scans for the user are refused.
+   */
+  reported: [
+    {
+      userId: string;
+      by: 'host' | 'device';
+      deviceId?: string;
+      sessionId?: string;
+      loginId?: string;
+      ended: string[];
+      failed: string[];
+      lockedUntil: number;
+      ip?: string;
+      at: number;
+    },
+  ];
 }
 
 /** The typed emitter behind `qr.events`. */

@@ -13,9 +13,14 @@
 
 export type {
   CreateSessionResponse,
+  EndAllLoginsResponse,
+  EndLoginResponse,
+  ListLoginsResponse,
   LoginRequest,
+  LoginView,
   ProximitySignal,
   RejectReason,
+  ReportResponse,
   RequesterContext,
   SessionState,
   StatusSnapshot,
@@ -36,16 +41,23 @@ export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
 export type { FetchInfo } from './http/fetch-adapter.js';
+export type { RevokeLoginsInput } from './ledger-actions.js';
 export type { TrustProxy } from './net/client-ip.js';
 export type { QrLoginOptions, RateLimit, RateLimits, RequesterDescription, SocketOptions } from './options.js';
+export type { NotMeReport, ReportNotMeInput } from './report-not-me.js';
 export { type MemoryBusOptions, memoryBus } from './store/memory-bus.js';
 export { memoryDeviceStore } from './store/memory-device-store.js';
+export { type MemoryLoginLedgerOptions, memoryLoginLedger } from './store/memory-login-ledger.js';
 export { type MemoryStoreOptions, memoryStore } from './store/memory-store.js';
 export type {
+  ApprovalReceipt,
   Awaitable,
   DeviceRecord,
   DeviceStore,
   EventBus,
+  LoginEndReason,
+  LoginLedger,
+  LoginRecord,
   SessionRecord,
   SessionStore,
   SnapshotListener,

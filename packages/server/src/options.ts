@@ -3,8 +3,9 @@ import type { QrLoginEvents } from './events.js';
 import type { TrustProxy } from './net/client-ip.js';
 import { memoryBus } from './store/memory-bus.js';
 import { memoryDeviceStore } from './store/memory-device-store.js';
+import { memoryLoginLedger } from './store/memory-login-ledger.js';
 import { memoryStore } from './store/memory-store.js';
-import type { Awaitable, DeviceStore, EventBus, SessionStore } from './store/types.js';
+import type { Awaitable, DeviceStore, EventBus, LoginLedger, LoginRecord, SessionStore } from './store/types.js';
 
 /** One fixed-window rate limit: at most `limit` hits per `windowSeconds`. */
 export interface RateLimit {
@@ -30,6 +31,8 @@ export interface RateLimits {
   appPerIp: RateLimit;
   /** Device registrations per IP. @default { limit: 10, windowSeconds: 60 } */
   registerDevice: RateLimit;
+  /** Signed ledger calls (list, end, end all, report) per device. @default { limit: 60, windowSeconds: 60 } */
+  ledgerPerDevice: RateLimit;
 }
 
 /** What the host's `describeRequester` hook may add to the requester context. */
@@ -100,6 +103,28 @@ export interface QrLoginOptions {
   maxBodyBytes?: number;
   /** Clock, ms since the epoch (tests). @default Date.now */
   now?: () => number;
+  /**
+   * The login ledger behind "where you're signed in": every redeem records a login there. Closed on
+   * `close()` only when qrlogin created it.
+   * @default memoryLoginLedger()
+   */
+  logins?: LoginLedger;
+  /**
+   * Ends the host's own session for a login (sign-out on the phone, "end all", "this wasn't me",
+   * `qr.revokeLogin`). Store `redemption.loginId` with the session you issue at redeem, and delete
+   * the session(s) carrying `login.id` here. Must be idempotent: a failed call is retried.
+   * Called before the ledger marks the login ended; when it throws, the login stays active in the
+   * ledger (a `hook-error` event fires) and the caller gets `END_SESSION_FAILED` to retry, so a
+   * login never looks ended while its host session may live.
+   * @default undefined (the ledger alone records the end; the host session lives on)
+   */
+  endSession?: (login: LoginRecord) => Awaitable<void>;
+  /** How long a login stays listed in the ledger after its redeem. @default 2592000 (30 days) */
+  loginRetentionSeconds?: number;
+  /** "This wasn't me" ends the logins of the reported device created this far back. @default 86400 (24 h) */
+  reportWindowSeconds?: number;
+  /** After "this wasn't me", new scans for the user are refused (`SCANS_LOCKED`) this long. @default 900 */
+  reportLockSeconds?: number;
 }
 
 /** WebSocket limits. */
@@ -127,6 +152,7 @@ const DEFAULT_RATE_LIMITS: RateLimits = {
   decidePerUser: { limit: 60, windowSeconds: 60 },
   appPerIp: { limit: 300, windowSeconds: 60 },
   registerDevice: { limit: 10, windowSeconds: 60 },
+  ledgerPerDevice: { limit: 60, windowSeconds: 60 },
 };
 
 const DEFAULT_SOCKET: SocketOptions = {
@@ -141,8 +167,12 @@ const DEFAULT_SOCKET: SocketOptions = {
 /** Options after defaults and validation. */
 export interface ResolvedOptions
   extends Required<
-    Omit<QrLoginOptions, 'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins'>
+    Omit<
+      QrLoginOptions,
+      'authenticate' | 'describeRequester' | 'onLogin' | 'rateLimits' | 'socket' | 'allowedOrigins' | 'endSession'
+    >
   > {
+  endSession: QrLoginOptions['endSession'];
   authenticate: QrLoginOptions['authenticate'];
   describeRequester: QrLoginOptions['describeRequester'];
   onLogin: QrLoginOptions['onLogin'];
@@ -221,7 +251,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
       refuse('allowedOrigins', `holds ${shown(origin)}, which is not a canonical origin like "https://example.com"`);
     }
   }
-  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now'] as const) {
+  for (const name of ['authenticate', 'describeRequester', 'onLogin', 'now', 'endSession'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       refuse(name, 'must be a function', options[name]);
   }
@@ -255,6 +285,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
   const store = implementing('store', options.store, 'a SessionStore', ['create', 'get', 'compareAndSet', 'hit']);
   const devices = implementing('devices', options.devices, 'a DeviceStore', ['add', 'get', 'revoke', 'listByUser']);
   const bus = implementing('bus', options.bus, 'an EventBus', ['publish', 'subscribe']);
+  const logins = implementing('logins', options.logins, 'a LoginLedger', ['add', 'get', 'listByUser', 'end']);
 
   return {
     origin: options.origin,
@@ -277,5 +308,10 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     longPollSeconds: positive('longPollSeconds', options.longPollSeconds ?? 25, false),
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes ?? 4096),
     now: options.now ?? Date.now,
+    logins: logins ?? memoryLoginLedger({ now: options.now }),
+    endSession: options.endSession,
+    loginRetentionSeconds: positive('loginRetentionSeconds', options.loginRetentionSeconds ?? 2_592_000, false),
+    reportWindowSeconds: positive('reportWindowSeconds', options.reportWindowSeconds ?? 86_400, false),
+    reportLockSeconds: positive('reportLockSeconds', options.reportLockSeconds ?? 900, false),
   };
 }

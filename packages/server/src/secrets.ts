@@ -1,5 +1,11 @@
 import { hash, randomInt, timingSafeEqual } from 'node:crypto';
-import { BROWSER_SECRET_LENGTH, CHALLENGE_LENGTH, DEVICE_ID_LENGTH, SESSION_ID_LENGTH } from '@qrlogin/protocol';
+import {
+  BROWSER_SECRET_LENGTH,
+  CHALLENGE_LENGTH,
+  DEVICE_ID_LENGTH,
+  LOGIN_ID_LENGTH,
+  SESSION_ID_LENGTH,
+} from '@qrlogin/protocol';
 import { nanoid } from 'nanoid';
 
 /** A new session id (132 bits, from the OS CSPRNG through nanoid). Never accepted from a client. */
@@ -10,6 +16,8 @@ export const newBrowserSecret = (): string => nanoid(BROWSER_SECRET_LENGTH);
 export const newChallenge = (): string => nanoid(CHALLENGE_LENGTH);
 /** A new device id (132 bits). */
 export const newDeviceId = (): string => nanoid(DEVICE_ID_LENGTH);
+/** A new login id (132 bits), drawn at redeem. */
+export const newLoginId = (): string => nanoid(LOGIN_ID_LENGTH);
 /** A new two-digit number-matching code, uniform over 00–99. */
 export const newMatchingCode = (): string => String(randomInt(100)).padStart(2, '0');
 

@@ -26,7 +26,7 @@ export type Transition =
   | { to: 'confirmed' }
   | { to: 'rejected'; reason: RejectReason; deviceId?: string; userId?: string }
   | { to: 'cancelled' }
-  | { to: 'redeemed' }
+  | { to: 'redeemed'; loginId: string }
   | { to: 'expired' };
 
 /** States each target state may be reached from. */
@@ -89,6 +89,9 @@ export function applyTransition(record: SessionRecord, transition: Transition, n
       next.rejectReason = transition.reason;
       if (transition.deviceId) next.deviceId = transition.deviceId;
       if (transition.userId) next.userId = transition.userId;
+      break;
+    case 'redeemed':
+      next.loginId = transition.loginId;
       break;
     default:
       break;

@@ -42,6 +42,9 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'hook-error': true,
   misconfigured: true,
   'internal-error': true,
+  'login-recorded': true,
+  'login-ended': true,
+  reported: true,
 };
 
 type Logged = { [K in keyof QrLoginEvents]: [K, QrLoginEvents[K][0]] }[keyof QrLoginEvents];
@@ -208,7 +211,7 @@ describe('a full login', () => {
     x.now.value = T0 + 3000;
     expect((await decide(x, phone, request, 'confirm')).status).toBe(200);
     x.now.value = T0 + 4000;
-    await x.t.qr.redeem(session);
+    const { loginId } = await x.t.qr.redeem(session);
     await socket.closed;
 
     const requester = {
@@ -235,6 +238,7 @@ describe('a full login', () => {
         },
       ],
       ['confirmed', { sessionId: session.sessionId, deviceId, userId: 'alice', ip: LOCAL, at: T0 + 3000 }],
+      ['login-recorded', { loginId, sessionId: session.sessionId, userId: 'alice', deviceId, at: T0 + 4000 }],
       [
         'redeemed',
         {
@@ -243,6 +247,7 @@ describe('a full login', () => {
           deviceId,
           requester,
           redeemedAt: T0 + 4000,
+          loginId,
           ip: LOCAL,
           at: T0 + 4000,
         },

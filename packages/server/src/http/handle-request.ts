@@ -23,6 +23,7 @@ import { clientIp } from '../net/client-ip.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
+import { ledgerRoute, reportSessionRoute } from './ledger-routes.js';
 import { waitForChange } from './long-poll.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 import {
@@ -159,6 +160,15 @@ async function route(
       const parsed = verb === 'confirm' ? parseConfirmBody(body) : parseRejectBody(body);
       return json(200, await decideSession(ctx, id, verb, parsed, info));
     }
+    if (verb === 'report') {
+      if (method !== 'POST') methodNotAllowed('POST');
+      return json(200, await reportSessionRoute(ctx, id, await readJson(request, maxBodyBytes), info));
+    }
+  }
+
+  if (resource === 'logins' && id !== undefined) {
+    if (method !== 'POST') methodNotAllowed('POST');
+    return json(200, await ledgerRoute(ctx, id, verb, () => readJson(request, maxBodyBytes), info));
   }
 
   if (resource === 'devices' && id === undefined) {

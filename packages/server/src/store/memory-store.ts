@@ -39,6 +39,7 @@ function copy(r: SessionRecord): SessionRecord {
     scanIp: r.scanIp,
     rejectReason: r.rejectReason,
     claimedAt: r.claimedAt,
+    loginId: r.loginId,
   };
 }
 

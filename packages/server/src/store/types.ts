@@ -4,7 +4,10 @@
  * `@qrlogin/redis`, a host's own database) implements a handful of methods, checked by one
  * conformance suite per interface.
  */
-import type { RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
+import type { LoginEndReason, RejectReason, RequesterContext, SessionState, StatusSnapshot } from '@qrlogin/protocol';
+
+// The phone sees why a login ended (LoginView.endReason): one definition, on the wire.
+export type { LoginEndReason };
 
 /** A value or a promise of it: memory backends answer synchronously, network ones asynchronously. */
 export type Awaitable<T> = T | Promise<T>;
@@ -51,6 +54,12 @@ export interface SessionRecord {
    * a retry with the same secret can still take it. Does not change `updatedAt`.
    */
   claimedAt?: number;
+  /**
+   * The id of the login this session's redemption records in the ledger: drawn once, with the
+   * `confirmed → redeemed` write, so a redeem retried within the claim window writes the same
+   * login (the ledger refuses the second `add`) instead of a second one.
+   */
+  loginId?: string;
 }
 
 /**
@@ -169,9 +178,6 @@ export interface ApprovalReceipt {
   /** The context text whose digest is the message's `ctx` line (what the phone displayed). */
   context: string;
 }
-
-/** Why a login ended. */
-export type LoginEndReason = 'user' | 'all' | 'report' | 'host' | 'device-revoked';
 
 /**
  * One sign-in a scan created: written at redeem, so the user can see "where you're signed in" and

@@ -1,0 +1,90 @@
+import type { LoginLedger, LoginRecord } from './types.js';
+
+/**
+ * Options of {@link memoryLoginLedger}.
+ *
+ * @example
+ * const options: MemoryLoginLedgerOptions = { now: () => clock.now() };
+ */
+export interface MemoryLoginLedgerOptions {
+  /** Clock deciding when a login's retention is over (tests). @default Date.now */
+  now?: () => number;
+}
+
+interface Entry {
+  record: LoginRecord;
+  retainUntil: number;
+}
+
+/**
+ * Newest first; logins redeemed in the same millisecond by id, descending, the order a Redis sorted
+ * set scored by `createdAt` gives, so every backend lists alike.
+ */
+export function newestFirst(a: LoginRecord, b: LoginRecord): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * The in-memory {@link LoginLedger}, the default: fine for one process (the demo, tests). Logins
+ * past their retention are forgotten when next read. Returns copies, so a caller changing a record
+ * changes nothing stored.
+ *
+ * @example
+ * import { createQrLogin, memoryLoginLedger } from '@qrlogin/server';
+ * const qr = createQrLogin({ origin: 'https://example.com', logins: memoryLoginLedger() });
+ */
+export function memoryLoginLedger(options: MemoryLoginLedgerOptions = {}): LoginLedger {
+  const now = options.now ?? Date.now;
+  const byId = new Map<string, Entry>();
+  const byUser = new Map<string, Set<string>>();
+
+  const live = (id: string): Entry | undefined => {
+    const entry = byId.get(id);
+    if (!entry) return undefined;
+    if (entry.retainUntil > now()) return entry;
+    byId.delete(id);
+    byUser.get(entry.record.userId)?.delete(id);
+    return undefined;
+  };
+
+  return {
+    add(record, retainUntil) {
+      if (live(record.id)) return false;
+      byId.set(record.id, { record: structuredClone(record), retainUntil });
+      const ids = byUser.get(record.userId) ?? new Set<string>();
+      byUser.set(record.userId, ids);
+      ids.add(record.id);
+      return true;
+    },
+    get(id) {
+      const entry = live(id);
+      return entry ? structuredClone(entry.record) : null;
+    },
+    listByUser(userId) {
+      const ids = byUser.get(userId);
+      if (!ids) return [];
+      const records: LoginRecord[] = [];
+      for (const id of [...ids]) {
+        const entry = live(id);
+        if (entry) records.push(structuredClone(entry.record));
+      }
+      if (ids.size === 0) byUser.delete(userId);
+      return records.sort(newestFirst);
+    },
+    end(id, at, reason) {
+      const entry = live(id);
+      if (!entry) return null;
+      // The first end wins: a later "end all" must not rewrite why or when a login ended.
+      if (entry.record.endedAt === undefined) {
+        entry.record.endedAt = at;
+        entry.record.endReason = reason;
+      }
+      return structuredClone(entry.record);
+    },
+    close() {
+      byId.clear();
+      byUser.clear();
+    },
+  } satisfies LoginLedger;
+}
