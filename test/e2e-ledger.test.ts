@@ -11,7 +11,13 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/src/server.js';
-import { launchChromium, readCodeFromWidget, readQrFromWidget, recordPageEvents, skipWithoutChromium } from './helpers/chromium.js';
+import {
+  launchChromium,
+  readCodeFromWidget,
+  readQrFromWidget,
+  recordPageEvents,
+  skipWithoutChromium,
+} from './helpers/chromium.js';
 import { startTestDemo } from './helpers/demo-server.js';
 
 const ARTIFACTS = join(resolve(import.meta.dirname, '..'), 'test-artifacts');
@@ -78,7 +84,10 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
   it('lists both browsers, End signs one out while the other stays, “This wasn’t me” ends the other', async () => {
     const phone = await openPhone();
     const phoneLog = await recordPageEvents(phone);
-    const [first, second] = [await signIn(desktops[0] as BrowserContext, phone), await signIn(desktops[1] as BrowserContext, phone)];
+    const [first, second] = [
+      await signIn(desktops[0] as BrowserContext, phone),
+      await signIn(desktops[1] as BrowserContext, phone),
+    ];
     const firstLog = await recordPageEvents(first);
 
     // The phone lists both, newest first, as the server's ledger has them.
@@ -87,7 +96,10 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
     const [secondId, firstId] = ledger.map((login) => login.id);
     const items = phone.locator('#login-list li[data-state="active"]');
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
-    expect(await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.loginId))).toEqual([secondId, firstId]);
+    expect(await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.loginId))).toEqual([
+      secondId,
+      firstId,
+    ]);
     expect(await items.first().textContent()).toMatch(/Chrom.* on Linux · 127\.0\.0\.1 · This computer/);
     await phone.screenshot({ path: join(ARTIFACTS, 'demo-phone-ledger.png'), fullPage: true });
 
@@ -121,7 +133,10 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
 
   it('“End all” signs every browser out; “This wasn’t me” on the confirm screen refuses and pauses scans', async () => {
     const phone = await openPhone();
-    const pages = [await signIn(desktops[0] as BrowserContext, phone), await signIn(desktops[1] as BrowserContext, phone)];
+    const pages = [
+      await signIn(desktops[0] as BrowserContext, phone),
+      await signIn(desktops[1] as BrowserContext, phone),
+    ];
     const endAll = phone.locator('#end-all');
     await endAll.waitFor();
     await expect.poll(() => phone.locator('#login-list li[data-state="active"]').count(), { timeout: 10_000 }).toBe(2);

@@ -14,8 +14,6 @@ type Send = (status: number, headers: Record<string, string>, body?: string) => 
  */
 export function sendMe(session: HostSession | undefined, send: Send): void {
   const headers = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (!session) {
-    return send(401, headers, JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'not signed in' } }));
-  }
-  send(200, headers, JSON.stringify({ userId: session.userId, signedInAt: session.signedInAt }));
+  if (session) send(200, headers, JSON.stringify({ userId: session.userId, signedInAt: session.signedInAt }));
+  else send(401, headers, JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'not signed in' } }));
 }

@@ -8,7 +8,10 @@ import { QR_LOGIN_ACCOUNT_PATH } from './paths.js';
 export type EndLoginBody = { loginId: string };
 
 /** A login as the signed-in user's own web page lists it: the ledger record, minus internal ids. */
-export type AccountLogin = Pick<LoginRecord, 'id' | 'deviceId' | 'requester' | 'createdAt' | 'endedAt' | 'endReason'> & {
+export type AccountLogin = Pick<
+  LoginRecord,
+  'id' | 'deviceId' | 'requester' | 'createdAt' | 'endedAt' | 'endReason'
+> & {
   /** This very browser's better-auth session came from this login. */
   current: boolean;
 };
@@ -76,7 +79,11 @@ export function qrLoginAccountEndpoints(deps: AccountEndpointsDeps) {
         const mine = (await qr.listLogins(user.id)).find((login) => login.id === ctx.body.loginId);
         if (!mine) {
           const message = 'no such login for this user';
-          throw new APIError('NOT_FOUND', { code: 'LOGIN_NOT_FOUND', message, error: { code: 'LOGIN_NOT_FOUND', message } });
+          throw new APIError('NOT_FOUND', {
+            code: 'LOGIN_NOT_FOUND',
+            message,
+            error: { code: 'LOGIN_NOT_FOUND', message },
+          });
         }
         const ended = await qr.revokeLogin(mine.id);
         return ctx.json({ ended: Boolean(ended) });
