@@ -27,4 +27,5 @@ export { failFastRedisOptions } from './fail-fast-redis-options.js';
 export { DEFAULT_KEY_PREFIX } from './key-prefix.js';
 export { type RedisBusOptions, redisBus, sessionChannel } from './redis-bus.js';
 export { type RedisDeviceStoreOptions, redisDeviceStore } from './redis-device-store.js';
+export { loginKey, type RedisLoginLedgerOptions, redisLoginLedger, userLoginsKey } from './redis-login-ledger.js';
 export { counterKey, type RedisStoreOptions, redisStore, sessionKey } from './redis-store.js';

@@ -9,9 +9,11 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { testDeviceStore } from '../../server/test/conformance/device-store.js';
 import { testEventBus } from '../../server/test/conformance/event-bus.js';
+import { testLoginLedger } from '../../server/test/conformance/login-ledger.js';
 import { testSessionStore } from '../../server/test/conformance/session-store.js';
 import { redisBus } from '../src/redis-bus.js';
 import { redisDeviceStore } from '../src/redis-device-store.js';
+import { redisLoginLedger } from '../src/redis-login-ledger.js';
 import { redisStore } from '../src/redis-store.js';
 import { connectClient, connectIoredis6, killConnection } from './helpers/clients.js';
 import { type RedisServer, skipWithoutRedis, startRedisServer } from './helpers/redis-server.js';
@@ -40,6 +42,11 @@ function testRedisBackends(client: string, connect: typeof connectClient): void 
     testDeviceStore('redisDeviceStore', async () => {
       const client = await connect(redis.port);
       return { devices: redisDeviceStore({ client, keyPrefix: prefix() }), cleanup: async () => client.disconnect() };
+    });
+
+    testLoginLedger('redisLoginLedger', async () => {
+      const client = await connect(redis.port);
+      return { logins: redisLoginLedger({ client, keyPrefix: prefix() }), cleanup: async () => client.disconnect() };
     });
 
     testEventBus(

@@ -5,9 +5,11 @@
 import { fakeClock } from '../../test/conformance/clock.js';
 import { testDeviceStore } from '../../test/conformance/device-store.js';
 import { testEventBus } from '../../test/conformance/event-bus.js';
+import { testLoginLedger } from '../../test/conformance/login-ledger.js';
 import { testSessionStore } from '../../test/conformance/session-store.js';
 import { memoryBus } from './memory-bus.js';
 import { memoryDeviceStore } from './memory-device-store.js';
+import { memoryLoginLedger } from './memory-login-ledger.js';
 import { memoryStore } from './memory-store.js';
 
 testSessionStore('memoryStore', async () => {
@@ -24,4 +26,10 @@ testDeviceStore('memoryDeviceStore', async () => {
 testEventBus('memoryBus', async () => {
   const bus = memoryBus();
   return { bus, cleanup: async () => bus.close?.() };
+});
+
+testLoginLedger('memoryLoginLedger', async () => {
+  const clock = fakeClock();
+  const logins = memoryLoginLedger({ now: clock.now });
+  return { logins, clock, cleanup: async () => logins.close?.() };
 });

@@ -3,7 +3,7 @@
  * backend (one Redis) never collide.
  */
 import { randomBytes } from 'node:crypto';
-import type { DeviceRecord, SessionRecord } from '../../src/store/types.js';
+import type { DeviceRecord, LoginRecord, SessionRecord } from '../../src/store/types.js';
 
 /** A fresh 22-symbol base64url id, the format of session and device ids. */
 export function randomId(): string {
@@ -75,5 +75,41 @@ export function deviceRecord(options: { userId: string; now: number; id?: string
     publicKey: options.publicKey ?? randomToken(),
     label: 'Ana’s iPhone',
     createdAt: options.now,
+  };
+}
+
+/**
+ * A login of `userId` redeemed at `createdAt`, with a receipt (every optional field but the end).
+ *
+ * @example
+ * const login = loginRecord({ userId: 'alice', createdAt: Date.now() });
+ */
+export function loginRecord(options: {
+  userId: string;
+  createdAt: number;
+  id?: string;
+  deviceId?: string;
+}): LoginRecord {
+  return {
+    id: options.id ?? randomId(),
+    userId: options.userId,
+    deviceId: options.deviceId ?? randomId(),
+    sessionId: randomId(),
+    requester: {
+      ip: '2001:db8::7',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+      browser: 'Chrome 131',
+      os: 'Linux',
+      origin: 'https://example.com',
+      place: 'Zürich, CH — “quoted” \u2028 line',
+      createdAt: options.createdAt - 5_000,
+    },
+    createdAt: options.createdAt,
+    receipt: {
+      message: 'qrlogin-signature-v3\naction:confirm\naud:https://example.com',
+      signature: randomToken(),
+      publicKey: randomToken(),
+      context: 'Chrome 131 on Linux, near Zürich',
+    },
   };
 }
