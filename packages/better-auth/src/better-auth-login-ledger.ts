@@ -60,7 +60,10 @@ export function betterAuthLoginLedger<Options extends BetterAuthOptions>(
   };
   return {
     async add(record, retainUntil) {
-      if ((await findRow(record.id)) !== null) return false;
+      const existing = await findRow(record.id);
+      if (retained(existing)) return false;
+      // A forgotten id (past its retention) is gone: its row must not block a new one.
+      if (existing) await adapter.delete({ model: MODEL, where: [{ field: 'id', value: record.id }] });
       // Forgetting is per user and lazy: no sweeper process, and a user's list stays short.
       await adapter.deleteMany({
         model: MODEL,
@@ -90,18 +93,18 @@ export function betterAuthLoginLedger<Options extends BetterAuthOptions>(
         return true;
       } catch (err) {
         // A concurrent insert of the same id lost the race to the primary key: a refusal.
-        if ((await findRow(record.id).catch(() => null)) !== null) return false;
+        if (retained(await findRow(record.id).catch(() => null))) return false;
         throw err;
       }
     },
     get,
     async listByUser(userId) {
-      const rows = await adapter.findMany<LoginRow>({
-        model: MODEL,
-        where: [{ field: 'userId', value: userId }],
-        sortBy: { field: 'createdAt', direction: 'desc' },
-      });
-      return rows.filter(retained).map(toRecord);
+      const rows = await adapter.findMany<LoginRow>({ model: MODEL, where: [{ field: 'userId', value: userId }] });
+      // Newest first, ties by id descending: one order on every database (the adapter sorts by one field).
+      return rows
+        .filter(retained)
+        .map(toRecord)
+        .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     },
     async end(id, at, reason) {
       // `endedAt IS NULL` in the WHERE makes the first end the only one, across instances.
@@ -131,7 +134,13 @@ export function betterAuthLoginLedger<Options extends BetterAuthOptions>(
   };
 }
 
-/** What the better-auth ledger adds to a {@link LoginLedger}: the login ↔ better-auth session link. */
+/**
+ * What the better-auth ledger adds to a {@link LoginLedger}: the login ↔ better-auth session link.
+ *
+ * @example
+ * const logins = betterAuthLoginLedger(adapter);
+ * const authSessionId = await logins.authSessionOf(loginId);
+ */
 export interface BetterAuthLoginLedgerExtras {
   /** Records that login `id` signed the browser in with better-auth session `authSessionId`. */
   linkAuthSession(id: string, authSessionId: string): Promise<void>;
