@@ -16,6 +16,7 @@ import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
 import type { KeyStore } from './key-store.js';
+import { createLedgerCalls, type LedgerCalls } from './ledger-calls.js';
 import { createLoginRequest, type LoginRequest, type LoginRequestData } from './login-request.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
@@ -46,8 +47,8 @@ export interface QrLoginAppOptions {
   beforeSign?: BeforeSign;
 }
 
-/** The app-side client returned by {@link createQrLoginApp}. */
-export interface QrLoginApp {
+/** The app-side client returned by {@link createQrLoginApp}, with the ledger calls of {@link LedgerCalls}. */
+export interface QrLoginApp extends LedgerCalls {
   /** The server's origin, e.g. `https://example.com`. */
   readonly origin: string;
   /** `origin + basePath`, e.g. `https://example.com/qrlogin`. */
@@ -147,6 +148,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
   };
 
   return Object.freeze({
+    ...createLedgerCalls({ href, audience: origin, deviceId, source, beforeSign, fetch, now }),
     origin,
     baseUrl: href,
     deviceId,

@@ -23,10 +23,13 @@ export {
   type DecisionResponse,
   type ErrorCode,
   isQrLoginError,
+  type LoginEndReason,
   type LoginRequest as LoginRequestBody,
+  type LoginView,
   type ProximitySignal,
   QrLoginError,
   type QrPayload,
+  type ReportResponse,
   type RequesterContext,
   type SessionState,
   type SignedAction,
@@ -60,6 +63,7 @@ export {
   loadOrCreateDeviceKeys,
   memoryKeyStore,
 } from './key-store.js';
+export type { LedgerCalls } from './ledger-calls.js';
 export type { LoginRequest, LoginRequestData } from './login-request.js';
 export type { FetchInitLike, FetchLike, FetchResponseLike, RandomBytes } from './platform.js';
 export { MAX_LABEL_LENGTH, type RegisterDeviceOptions, registerDevice } from './register-device.js';

@@ -9,10 +9,12 @@ import {
   isCode,
   type LoginRequest as LoginRequestBody,
   QrLoginError,
+  type ReportResponse,
   ROUTES,
   SESSION_STATES,
 } from '@qrlogin/protocol';
 import type { Signer } from './create-signer.js';
+import { checkReport } from './ledger-calls.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 
@@ -47,6 +49,13 @@ export interface LoginRequest extends Readonly<LoginRequestBody> {
   confirm(input?: { code?: string }): Promise<DecisionResponse>;
   /** Refuses the login; the waiting page learns at once. Errors as for `confirm`. */
   reject(): Promise<DecisionResponse>;
+  /**
+   * "This wasn't me": refuses the login like `reject`, and also ends the sign-ins this device
+   * approved in the server's report window and locks new scans for the account for a while
+   * (`lockedUntil`; scans meanwhile fail with `SCANS_LOCKED`). Offer it beside Reject on the
+   * confirm screen. Errors as for `confirm`, plus `END_SESSION_FAILED` (retry).
+   */
+  report(): Promise<ReportResponse>;
   /**
    * Drops the request without answering (the user left the screen or scans again): the key read
    * for it is wiped now instead of when it is answered; `confirm` and `reject` then fail with
@@ -153,7 +162,7 @@ export function createLoginRequest(
     context.release();
   };
 
-  const decide = async (action: 'confirm' | 'reject', code: string | undefined): Promise<DecisionResponse> => {
+  const decide = async <T>(action: 'confirm' | 'reject' | 'report', code: string | undefined): Promise<T> => {
     // Checked on the device clock rather than by a timer: Hermes' standalone VM runs every timer at
     // once, and an app that never answers drops the key with dispose().
     if (!over && context.now() >= localExpiresAt) finish('expired');
@@ -174,14 +183,12 @@ export function createLoginRequest(
         ...(code === undefined ? {} : { code }),
       };
       const signature = await context.sign(fields);
-      const route = action === 'confirm' ? ROUTES.confirm(sessionId) : ROUTES.reject(sessionId);
+      const route = ROUTES[action](sessionId);
       const payload = { deviceId: context.deviceId, timestamp, signature, ...(code === undefined ? {} : { code }) };
-      const decision = checkDecision(
-        await postJson(context.href + route, payload, { fetch: context.fetch }),
-        sessionId,
-      );
+      const answer = await postJson(context.href + route, payload, { fetch: context.fetch });
+      const decision = action === 'report' ? checkReport(answer) : checkDecision(answer, sessionId);
       finish('answered');
-      return decision;
+      return decision as T;
     } catch (error) {
       // A refused gate (beforeSign) or a lost connection leaves the request open for another try.
       if (error instanceof QrLoginError && !RETRYABLE.has(error.code)) finish('answered');
@@ -205,10 +212,13 @@ export function createLoginRequest(
           return Promise.reject(new QrLoginError('CODE_REQUIRED', 'the code is the two digits the browser shows'));
         }
       }
-      return decide('confirm', code);
+      return decide<DecisionResponse>('confirm', code);
     },
     reject() {
-      return decide('reject', undefined);
+      return decide<DecisionResponse>('reject', undefined);
+    },
+    report() {
+      return decide<ReportResponse>('report', undefined);
     },
     dispose() {
       finish('disposed');
