@@ -18,6 +18,9 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   DEVICE_REVOKED: 'This phone was signed out of QR login. Reload the page to register it again.',
   RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   NETWORK_ERROR: 'The site could not be reached. Check the connection and try again.',
+  SCANS_LOCKED: 'You reported a sign-in you did not start, so new sign-ins are paused for a while.',
+  LOGIN_NOT_FOUND: 'That sign-in is no longer listed.',
+  END_SESSION_FAILED: 'The site could not sign that browser out just now. Try again.',
 };
 
 /**
