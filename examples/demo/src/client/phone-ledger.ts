@@ -77,6 +77,8 @@ export function phoneLedger(app: () => QrLoginApp | undefined): { refresh(): Pro
   const list = byId('login-list', HTMLUListElement);
   const endAll = byId('end-all', HTMLButtonElement);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // What the last action did, kept in front of the count until the next action.
+  let notice = '';
 
   const refresh = async (): Promise<void> => {
     clearTimeout(timer);
@@ -86,10 +88,11 @@ export function phoneLedger(app: () => QrLoginApp | undefined): { refresh(): Pro
         const logins = await current.listLogins();
         list.replaceChildren(...logins.map(item));
         const active = logins.filter((login) => login.endedAt === undefined).length;
-        status.textContent =
+        const count =
           logins.length === 0
             ? 'No browser has been signed in with this account by QR yet.'
             : `${active} active sign-in${active === 1 ? '' : 's'}.`;
+        status.textContent = notice ? `${notice} ${count}` : count;
         endAll.hidden = active === 0;
       } catch (error) {
         status.textContent = describeError(error);
@@ -103,9 +106,9 @@ export function phoneLedger(app: () => QrLoginApp | undefined): { refresh(): Pro
     if (!current) return;
     try {
       await run(current);
-      status.textContent = done;
+      notice = done;
     } catch (error) {
-      status.textContent = describeError(error);
+      notice = describeError(error);
     }
     await refresh();
   };
