@@ -5,6 +5,7 @@
  * the other browser and the phone stay signed in; "this wasn't me" ends the rest; the signed-in
  * user's web endpoints list and end only their own logins.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLoginPage } from './helpers/browser.js';
 import { DATABASES, type TestDatabase } from './helpers/databases.js';
@@ -130,6 +131,37 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     expect(await ended.json()).toEqual({ ended: true });
     expect(await whoIs(first.page.cookies)).toBeNull();
     expect((await whoIs(second.page.cookies))?.user.id).toBe(phone.userId);
+  });
+
+  it('fuzz: any body posted to the web end endpoint is a 4xx and ends nothing but the named own login', async () => {
+    const phone = await signedInPhone(host.url, 'fuzz@example.com');
+    const { page, loginId } = await logIn(phone);
+    const body = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.record({ loginId: fc.oneof(fc.string(), fc.anything()) }),
+      fc.record({ loginId: fc.string({ unit: 'binary', maxLength: 200 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (input) => {
+        const text = typeof input === 'string' ? input : JSON.stringify(input);
+        fc.pre(!text.includes(loginId));
+        const response = await fetch(`${host.url}/api/auth/qr-login/account/logins/end`, {
+          method: 'POST',
+          headers: {
+            cookie: `${SESSION_COOKIE}=${page.cookies.get(SESSION_COOKIE) ?? ''}`,
+            origin: host.url,
+            'content-type': 'application/json',
+          },
+          body: text,
+        });
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await whoIs(page.cookies))?.user.id).toBe(phone.userId);
+    expect((await host.qr.listLogins(phone.userId)).map((login) => login.endedAt)).toEqual([undefined]);
   });
 
   it('a login ended between the ledger write and the session link leaves no session behind', async () => {
