@@ -9,10 +9,8 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLoginPage } from './helpers/browser.js';
 import { DATABASES, type TestDatabase } from './helpers/databases.js';
-import { type Host, startHost } from './helpers/host.js';
+import { type Host, SESSION_COOKIE, startHost, whoIs as whoIsOn } from './helpers/host.js';
 import { type Phone, signedInPhone } from './helpers/phone.js';
-
-const SESSION_COOKIE = 'better-auth.session_token';
 
 describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, skip }) => {
   let db: TestDatabase;
@@ -35,10 +33,8 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     await db?.close();
   });
 
-  const whoIs = async (cookies: Map<string, string>) => {
-    const headers = new Headers({ cookie: `${SESSION_COOKIE}=${cookies.get(SESSION_COOKIE) ?? ''}` });
-    return host.auth.api.getSession({ headers });
-  };
+  /** Who a cookie jar is signed in as, asked of better-auth itself. */
+  const whoIs = (cookies: Map<string, string>) => whoIsOn(host, cookies);
 
   /** A page signed in by `phone` through the plugin's redeem route; its login id from the answer. */
   const logIn = async (phone: Phone) => {
