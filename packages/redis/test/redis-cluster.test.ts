@@ -22,10 +22,12 @@ import {
 import type { LoginRequest } from '../../protocol/src/index.js';
 import { testDeviceStore } from '../../server/test/conformance/device-store.js';
 import { testEventBus } from '../../server/test/conformance/event-bus.js';
+import { testLoginLedger } from '../../server/test/conformance/login-ledger.js';
 import { testSessionStore } from '../../server/test/conformance/session-store.js';
 import { startServer, type TestServer } from '../../server/test/helpers.js';
 import { redisBus } from '../src/redis-bus.js';
 import { redisDeviceStore } from '../src/redis-device-store.js';
+import { redisLoginLedger } from '../src/redis-login-ledger.js';
 import { redisStore, sessionKey } from '../src/redis-store.js';
 import { type ClusterNode, NODE_TIMEOUT_MS, type RedisCluster, startRedisCluster } from './helpers/redis-cluster.js';
 import { skipWithoutRedis } from './helpers/redis-server.js';
@@ -91,6 +93,10 @@ describe.skipIf(skipWithoutRedis)('Redis Cluster (3 masters + 3 replicas)', () =
     }));
     testDeviceStore('redisDeviceStore on Cluster', async () => ({
       devices: redisDeviceStore({ client: await connect(), keyPrefix: prefix() }),
+      cleanup: async () => {},
+    }));
+    testLoginLedger('redisLoginLedger on Cluster', async () => ({
+      logins: redisLoginLedger({ client: await connect(), keyPrefix: prefix() }),
       cleanup: async () => {},
     }));
     testEventBus(

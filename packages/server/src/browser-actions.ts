@@ -235,6 +235,8 @@ function announce(ctx: Context, record: SessionRecord, ip: string | undefined): 
     loginId: record.loginId as string,
   };
   const event = { ...redemption, ip: ip ?? record.requester.ip, at: record.updatedAt };
+  const { loginId, sessionId, userId, deviceId } = redemption;
+  ctx.events.emit('login-recorded', { loginId, sessionId, userId, deviceId, at: record.updatedAt });
   ctx.events.emit('redeemed', event);
   const onLogin = ctx.options.onLogin;
   if (onLogin) void runHook(ctx, 'onLogin', () => onLogin(event));

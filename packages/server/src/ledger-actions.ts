@@ -16,7 +16,9 @@ export interface EndOutcome {
 /**
  * Writes the login a redeemed session stands for, before the redemption is handed out: a failure
  * here (store down) leaves the redemption unclaimed, so the host's retry still gets it. The id was
- * drawn with the `redeemed` write, so a retry adds the same login and the ledger refuses it.
+ * drawn with the `redeemed` write, so a retry adds the same login and the ledger refuses it. The
+ * `login-recorded` event is the claiming call's (see `announce`), so it fires once even when this
+ * write landed for a call that then failed.
  */
 export async function recordLogin(ctx: Context, record: SessionRecord): Promise<string> {
   // A session redeemed by an older instance, before the id was kept on the record, gets one now.
@@ -31,15 +33,8 @@ export async function recordLogin(ctx: Context, record: SessionRecord): Promise<
   };
   if (record.receipt) login.receipt = record.receipt;
   const retainUntil = record.updatedAt + ctx.options.loginRetentionSeconds * 1000;
-  if (await ctx.options.logins.add(login, retainUntil)) {
-    ctx.events.emit('login-recorded', {
-      loginId,
-      sessionId: record.id,
-      userId: login.userId,
-      deviceId: login.deviceId,
-      at: login.createdAt,
-    });
-  }
+  // `false` is a retry finding its own earlier write: the login is there either way.
+  await ctx.options.logins.add(login, retainUntil);
   return loginId;
 }
 

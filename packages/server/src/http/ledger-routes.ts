@@ -51,8 +51,9 @@ async function signedDevice(
   action: SignedAction,
   info: Info,
   fields: { ref?: string; sessionId?: string; challenge?: string } = {},
+  ipCounted = false,
 ): Promise<DeviceRecord> {
-  await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
+  if (!ipCounted) await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
   const body: SignedBody = parseScanBody(raw);
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
@@ -115,12 +116,15 @@ export async function reportSessionRoute(
   raw: Record<string, unknown>,
   info: Info,
 ): Promise<ReportResponse> {
+  // Counted before the session is read: unsigned requests must not read the store unbounded.
+  await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
   const body = parseScanBody(raw);
   const record = await settledSession(ctx, sessionId);
   if (record.challenge === undefined || record.deviceId !== body.deviceId) {
     throw new QrLoginError('DEVICE_FORBIDDEN', 'only the device that scanned this session may report it');
   }
-  const device = await signedDevice(ctx, raw, 'report', info, { sessionId, challenge: record.challenge });
+  const fields = { sessionId, challenge: record.challenge };
+  const device = await signedDevice(ctx, raw, 'report', info, fields, true);
   if (record.userId !== device.userId) {
     throw new QrLoginError('DEVICE_FORBIDDEN', 'only the device that scanned this session may report it');
   }
