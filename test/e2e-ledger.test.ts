@@ -6,7 +6,8 @@
  * while the other stays signed in; "This wasn't me" on the other ends it too; and "This wasn't me"
  * on the confirm screen refuses that login and pauses new scans.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,10 @@ import {
 } from './helpers/chromium.js';
 import { startTestDemo } from './helpers/demo-server.js';
 
-const ARTIFACTS = join(resolve(import.meta.dirname, '..'), 'test-artifacts');
+const ROOT = resolve(import.meta.dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+// The README's picture of "Where you're signed in", refreshed with UPDATE_DOCS_IMAGES=1.
+const DOCS_IMAGE = join(ROOT, 'docs', 'images', 'demo-phone-ledger.png');
 const USER = 'ana@example.com';
 
 /** The host's own answer to "who is this browser?", asked from inside the page with its cookies. */
@@ -101,7 +105,9 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
       firstId,
     ]);
     expect(await items.first().textContent()).toMatch(/Chrom.* on Linux · 127\.0\.0\.1 · This computer/);
-    await phone.screenshot({ path: join(ARTIFACTS, 'demo-phone-ledger.png'), fullPage: true });
+    const shot = join(ARTIFACTS, 'demo-phone-ledger.png');
+    await phone.screenshot({ path: shot, fullPage: true });
+    if (process.env.UPDATE_DOCS_IMAGES === '1' || !existsSync(DOCS_IMAGE)) await copyFile(shot, DOCS_IMAGE);
 
     // End the first browser's login on the phone.
     await phone.locator(`#login-list li[data-login-id="${firstId}"] button[data-action="end"]`).click();
