@@ -109,6 +109,13 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     ]);
     expect(JSON.stringify(logins)).not.toContain(second.page.cookies.get(SESSION_COOKIE)?.split('.')[0]);
 
+    // better-auth's own client, through the client plugin, on the phone's (non-QR) session.
+    const viaClient = await phone.client.qrLogin.account.logins();
+    expect(viaClient.data?.logins.map((l) => [l.id, l.current])).toEqual([
+      [second.loginId, false],
+      [first.loginId, false],
+    ]);
+
     // Another user, signed in, cannot end (or learn of) the first user's login.
     const stranger = await signedInPhone(host.url, 'mallory@example.com');
     const refused = await account(stranger.cookies, '/logins/end', { loginId: first.loginId });
@@ -127,6 +134,11 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     expect(await ended.json()).toEqual({ ended: true });
     expect(await whoIs(first.page.cookies)).toBeNull();
     expect((await whoIs(second.page.cookies))?.user.id).toBe(phone.userId);
+    // And through the client plugin: the phone's session ends the second browser's login.
+    const viaClientEnd = await phone.client.qrLogin.account.logins.end({ loginId: second.loginId });
+    expect(viaClientEnd.data).toEqual({ ended: true });
+    expect(await whoIs(second.page.cookies)).toBeNull();
+    expect((await whoIs(phone.cookies))?.user.id).toBe(phone.userId);
   });
 
   it('fuzz: any body posted to the web end endpoint is a 4xx and ends nothing but the named own login', async () => {
