@@ -5,7 +5,7 @@
  */
 import type { LoginRecord } from '@qrlogin/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QrLoginError } from '../src/index.js';
+import { codeOf } from './helpers/code-of.js';
 import { type RegisteredDevice, registeredDevice } from './helpers/registered-device.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 
@@ -17,15 +17,6 @@ afterEach(async () => {
 
 const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(err)}`);
-  return err.code;
-}
 
 /** A browser logs in with `phone`; returns the login id the host stored with its session. */
 async function logIn(s: TestServer, phone: RegisteredDevice, headers: Record<string, string> = {}): Promise<string> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QrLoginError } from '../src/index.js';
+import { codeOf } from './helpers/code-of.js';
 import { registeredDevice } from './helpers/registered-device.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 
@@ -8,15 +9,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(err)}`);
-  return err.code;
-}
 
 describe('scan → confirm / reject against the real server', () => {
   it('confirm: the page hears scanned then confirmed, and the host redeems for the device’s user', async () => {

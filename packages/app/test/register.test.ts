@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DeviceKeys, deviceKeysFromSeed, generateDeviceKeys, QrLoginError, registerDevice } from '../src/index.js';
+import { type DeviceKeys, deviceKeysFromSeed, generateDeviceKeys, registerDevice } from '../src/index.js';
+import { codeOf } from './helpers/code-of.js';
 import { AUTH, startServer, type TestServer } from './helpers/start-server.js';
 
 let server: TestServer;
@@ -12,15 +13,6 @@ afterEach(async () => {
 });
 
 const newKeys = () => generateDeviceKeys({ randomBytes: (n) => new Uint8Array(randomBytes(n)) });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(err)}`);
-  return err.code;
-}
 
 describe('registerDevice against the real server', () => {
   it('registers the key for the user the host authenticates', async () => {

@@ -422,3 +422,21 @@ describe('recording at redeem', () => {
     expect(await x.t.qr.listLogins('alice')).toHaveLength(1);
   });
 });
+
+describe('rate limits on the ledger routes', () => {
+  it('limits each device’s signed ledger calls; unsigned ones do not spend its budget', async () => {
+    x = await harness({ rateLimits: { ledgerPerDevice: { limit: 2, windowSeconds: 60 } } });
+    const forged = await post(`${x.t.base}/logins/list`, {
+      deviceId: x.alice.deviceId,
+      timestamp: x.clock.value,
+      signature: 'A'.repeat(86),
+    });
+    expect((forged.body as Body).error.code).toBe('SIGNATURE_INVALID');
+    await list(x.alice);
+    await list(x.alice);
+    const limited = await signed(x.alice, 'list-logins', '/logins/list');
+    expect(limited.status).toBe(429);
+    expect((limited.body as Body).error.code).toBe('RATE_LIMITED');
+    expect(await list(await newDevice(x.t, 'alice'))).toEqual([]);
+  });
+});
