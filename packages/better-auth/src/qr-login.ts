@@ -11,7 +11,7 @@ import { APIError, createAuthEndpoint, getIP, getSessionFromCtx } from 'better-a
 import { setSessionCookie } from 'better-auth/cookies';
 import { betterAuthDeviceStore } from './better-auth-device-store.js';
 import { betterAuthLoginLedger } from './better-auth-login-ledger.js';
-import { endBetterAuthSession } from './end-better-auth-session.js';
+import { endBetterAuthSession, endLoginOfDeletedSession } from './end-better-auth-session.js';
 import { QR_LOGIN_PATH } from './paths.js';
 import { qrLoginAccountEndpoints } from './qr-login-account-endpoints.js';
 import { redeemBody } from './redeem-body.js';
@@ -114,6 +114,8 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
   // Who signed in, per device-registration request: the endpoint asks better-auth, qrlogin's
   // `authenticate` hook reads the answer for the very same Request object.
   const signedIn = new WeakMap<Request, string | null>();
+  // better-auth session ids the plugin is deleting itself (ending a login), for the sign-out hook.
+  const ending = new Set<string>();
 
   const build = (context: AuthContext) => {
     if (built) return built;
@@ -131,7 +133,7 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       devices: betterAuthDeviceStore(context.adapter),
       // Ending a login from the phone ends the better-auth session its redeem created.
       logins,
-      endSession: (login) => endBetterAuthSession(context, logins, login),
+      endSession: (login) => endBetterAuthSession(context, logins, login, ending),
       authenticate: (request) => {
         const userId = signedIn.get(request);
         return userId ? { userId } : null;
@@ -168,6 +170,9 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
             '@qrlogin/redis, or store: memoryStore() if one process serves every request',
         );
       }
+      // A QR-created session deleted by better-auth itself (sign-out, revokeSession…) ends its login.
+      const after = (session: { id: string }) => endLoginOfDeletedSession(session.id, () => build(context), ending);
+      return { options: { databaseHooks: { session: { delete: { after } } } } };
     },
     endpoints: {
       qrLoginCreateSession: forward(`${QR_LOGIN_PATH}/sessions`, 'POST'),

@@ -96,6 +96,31 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     expect((await whoIs(phone.cookies))?.user.id).toBe(phone.userId);
   });
 
+  it('a browser signing itself out through better-auth ends its login (reason host); the other stays', async () => {
+    const phone = await signedInPhone(host.url, 'eve@example.com');
+    const first = await logIn(phone);
+    const second = await logIn(phone);
+    const ended: string[] = [];
+    host.qr.events.on('login-ended', (event) => void ended.push(`${event.loginId}:${event.reason}`));
+    const signOut = await first.page.fetch(`${host.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { origin: host.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(signOut.status).toBe(200);
+    expect(await whoIs(first.page.cookies)).toBeNull();
+    const listed = await phone.app.listLogins();
+    expect(listed.map((login) => [login.id, login.endReason])).toEqual([
+      [second.loginId, undefined],
+      [first.loginId, 'host'],
+    ]);
+    expect(ended).toEqual([`${first.loginId}:host`]);
+    // The phone's own sign-out is no QR login: it ends nothing in the ledger.
+    await phone.client.signOut();
+    expect((await host.qr.listLogins(phone.userId)).find((l) => l.id === second.loginId)?.endedAt).toBeUndefined();
+    expect((await whoIs(second.page.cookies))?.user.id).toBe(phone.userId);
+  });
+
   it('the signed-in user lists and ends their own logins on the web, and nobody else’s', async () => {
     const phone = await signedInPhone(host.url, 'cy@example.com');
     const first = await logIn(phone);
