@@ -19,7 +19,13 @@ import { type BeforeSign, createSigner } from './create-signer.js';
 import type { FetchLike } from './platform.js';
 import { postJson } from './post-json.js';
 
-/** The ledger calls of a {@link QrLoginApp}. */
+/**
+ * The ledger calls of a `QrLoginApp`.
+ *
+ * @example
+ * const active = (await app.listLogins()).filter((login) => login.endedAt === undefined);
+ * await app.endLogin(active[0].id);
+ */
 export interface LedgerCalls {
   /**
    * The account's logins the server still keeps, newest first, ended ones included (`endedAt`):

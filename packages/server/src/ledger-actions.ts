@@ -68,6 +68,7 @@ export async function endLogin(ctx: Context, login: LoginRecord, reason: LoginEn
       ctx.events.emit('hook-error', { hook: 'endSession', error });
       throw new QrLoginError('END_SESSION_FAILED', 'the host could not end the session of this login; try again', {
         cause: error,
+        retryAfterSeconds: 1,
       });
     }
   }
@@ -108,10 +109,17 @@ export function throwIfFailed(outcome: EndOutcome): void {
   throw new QrLoginError(
     'END_SESSION_FAILED',
     `the host could not end ${outcome.failed.length} of ${outcome.failed.length + outcome.ended.length} sign-ins; try again`,
+    { retryAfterSeconds: 1 },
   );
 }
 
-/** Which of a user's logins {@link revokeLoginsOf} ends. */
+/**
+ * Which of a user's logins `qr.revokeLogins()` ends.
+ *
+ * @example
+ * // Sign out what Ana's lost tablet approved this week.
+ * const input: RevokeLoginsInput = { userId: 'ana', deviceId: tabletId, since: Date.now() - 7 * 86_400_000 };
+ */
 export interface RevokeLoginsInput {
   userId: string;
   /** Only the logins this device approved. */
@@ -139,6 +147,12 @@ export async function revokeLoginsOf(
 ): Promise<number> {
   if (typeof input?.userId !== 'string' || input.userId === '') {
     throw new TypeError('revokeLogins: "userId" must be a non-empty string');
+  }
+  if (input.deviceId !== undefined && typeof input.deviceId !== 'string') {
+    throw new TypeError('revokeLogins: "deviceId" must be a string when given');
+  }
+  if (input.since !== undefined && !Number.isFinite(input.since)) {
+    throw new TypeError('revokeLogins: "since" must be ms since the epoch when given');
   }
   const outcome = await endLogins(ctx, await matchingLogins(ctx, input), reason);
   throwIfFailed(outcome);

@@ -10,7 +10,13 @@ import { lockScans } from './scan-lock.js';
 import { effectiveState } from './state-machine.js';
 import type { LoginRecord } from './store/types.js';
 
-/** What a "this wasn't me" report is about. Give at most what you know; `userId` is required. */
+/**
+ * What a "this wasn't me" report is about. Give what you know; `userId` is required.
+ *
+ * @example
+ * // From the host's own "Where you're signed in" page, about one login:
+ * const input: ReportNotMeInput = { userId: 'ana', loginId };
+ */
 export interface ReportNotMeInput {
   /** The user reporting (whose logins end and whose scans lock). */
   userId: string;
@@ -22,7 +28,12 @@ export interface ReportNotMeInput {
   loginId?: string;
 }
 
-/** What a report did. */
+/**
+ * What a report did.
+ *
+ * @example
+ * const { ended, lockedUntil }: NotMeReport = await qr.reportNotMe({ userId: 'ana', loginId });
+ */
 export interface NotMeReport {
   /** Ids of the logins the report ended. */
   ended: string[];

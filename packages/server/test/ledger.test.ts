@@ -234,6 +234,7 @@ describe('the ledger over HTTP', () => {
     x.failHook.error = new Error('session table down');
     const res = await endOne(x.alice, login.loginId);
     expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
     expect((res.body as Body).error.code).toBe('END_SESSION_FAILED');
     expect((await list(x.alice))[0]?.endedAt).toBeUndefined();
     expect(x.events.find((e) => e.name === 'hook-error')?.payload).toEqual({

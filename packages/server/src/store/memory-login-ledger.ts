@@ -19,6 +19,9 @@ interface Entry {
 /**
  * Newest first; logins redeemed in the same millisecond by id, descending, the order a Redis sorted
  * set scored by `createdAt` gives, so every backend lists alike.
+ *
+ * @example
+ * const listed = [...records].sort(newestFirst);
  */
 export function newestFirst(a: LoginRecord, b: LoginRecord): number {
   if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
