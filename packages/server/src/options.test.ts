@@ -68,6 +68,27 @@ describe('resolveOptions refuses', () => {
       'option "socket.maxPerIp" must be a positive integer, got "5"',
     ],
     ['basePath as a number', { basePath: 5 }, 'option "basePath" must look like "/qrlogin" (no trailing slash), got 5'],
+    ['endSession as a string', { endSession: 'yes' }, 'option "endSession" must be a function, got "yes"'],
+    [
+      'logins without end',
+      { logins: { add() {}, get() {}, listByUser() {} } },
+      'option "logins" must be a LoginLedger (missing end)',
+    ],
+    [
+      'reportLockSeconds: -1',
+      { reportLockSeconds: -1 },
+      'option "reportLockSeconds" must be a positive number, got -1',
+    ],
+    [
+      'reportWindowSeconds as a string',
+      { reportWindowSeconds: '60' },
+      'option "reportWindowSeconds" must be a positive number, got "60"',
+    ],
+    [
+      'loginRetentionSeconds: 0',
+      { loginRetentionSeconds: 0 },
+      'option "loginRetentionSeconds" must be a positive number, got 0',
+    ],
   ])('%s', (_name, options, message) => {
     expect(refusal(options)).toContain(message);
   });

@@ -441,3 +441,19 @@ describe('rate limits on the ledger routes', () => {
     expect(await list(await newDevice(x.t, 'alice'))).toEqual([]);
   });
 });
+
+describe('ownership', () => {
+  it('leaves a ledger the host passed in open on close()', async () => {
+    const inner = memoryLoginLedger();
+    let closed = 0;
+    const logins: LoginLedger = {
+      ...inner,
+      close: () => {
+        closed++;
+      },
+    };
+    const t = await startServer({ logins });
+    await t.close();
+    expect(closed).toBe(0);
+  });
+});
