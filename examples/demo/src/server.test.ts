@@ -217,4 +217,13 @@ describe('the ledger: GET /me and endSession', () => {
     expect(await demo.qr.revokeLogin(newest?.id as string)).toBe(true);
     expect((await me(second)).status).toBe(401);
   });
+
+  it('signing out on the site ends that login in the ledger too (reason host)', async () => {
+    const cookie = await signIn();
+    const [login] = await demo.qr.listLogins('ana@example.com');
+    expect(login?.endedAt).toBeUndefined();
+    const out = await fetch(`${demo.url}/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect((await demo.qr.listLogins('ana@example.com')).find((l) => l.id === login?.id)?.endReason).toBe('host');
+  });
 });

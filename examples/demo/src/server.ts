@@ -154,6 +154,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       deviceId: login.deviceId,
       requester: login.requester,
       signedInAt: login.redeemedAt,
+      loginId: login.loginId,
     });
     hostSessionOfLogin.set(login.loginId, id);
     send(
@@ -186,7 +187,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (url.pathname === '/logout') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
       checkSameOrigin(req);
+      const signedIn = logins.get(cookies.get(SESSION_COOKIE));
       logins.delete(cookies.get(SESSION_COOKIE));
+      // The phone's "Where you're signed in" then shows this browser as signed out.
+      if (signedIn) await qr.revokeLogin(signedIn.loginId);
       return send(303, { location: '/', 'set-cookie': cookie(SESSION_COOKIE, '', 0, 'Lax') });
     }
     if (url.pathname === '/phone' && (method === 'GET' || method === 'HEAD')) {
