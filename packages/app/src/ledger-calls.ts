@@ -8,10 +8,10 @@ import {
   type EndLoginResponse,
   isLoginId,
   type ListLoginsResponse,
+  LOGIN_ROUTES,
   type LoginsBody,
   QrLoginError,
   type ReportResponse,
-  ROUTES,
   type SignedAction,
 } from '@qrlogin/protocol';
 import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
@@ -108,25 +108,25 @@ export function createLedgerCalls(context: LedgerCallsContext): LedgerCalls {
 
   return {
     async listLogins() {
-      const answer = await call('list-logins', ROUTES.listLogins);
+      const answer = await call('list-logins', LOGIN_ROUTES.listLogins);
       const logins = isObject(answer) ? answer.logins : undefined;
       if (!Array.isArray(logins) || !logins.every((l) => isObject(l) && isLoginId(l.id) && isObject(l.requester))) {
-        throw malformed(ROUTES.listLogins);
+        throw malformed(LOGIN_ROUTES.listLogins);
       }
       return logins as ListLoginsResponse['logins'];
     },
     async endLogin(loginId) {
-      const answer = (await call('end-login', ROUTES.endLogin(loginId), loginId)) as Partial<EndLoginResponse>;
+      const answer = (await call('end-login', LOGIN_ROUTES.endLogin(loginId), loginId)) as Partial<EndLoginResponse>;
       if (typeof answer?.ended !== 'boolean') throw malformed('end-login');
       return answer.ended;
     },
     async endAllLogins() {
-      const answer = (await call('end-all-logins', ROUTES.endAllLogins)) as Partial<EndAllLoginsResponse>;
-      if (typeof answer?.ended !== 'number') throw malformed(ROUTES.endAllLogins);
+      const answer = (await call('end-all-logins', LOGIN_ROUTES.endAllLogins)) as Partial<EndAllLoginsResponse>;
+      if (typeof answer?.ended !== 'number') throw malformed(LOGIN_ROUTES.endAllLogins);
       return answer.ended;
     },
     async reportLogin(loginId) {
-      return checkReport(await call('report-login', ROUTES.reportLogin(loginId), loginId));
+      return checkReport(await call('report-login', LOGIN_ROUTES.reportLogin(loginId), loginId));
     },
   };
 }

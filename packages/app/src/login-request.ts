@@ -7,6 +7,7 @@ import {
   type DecisionResponse,
   isChallenge,
   isCode,
+  LOGIN_ROUTES,
   type LoginRequest as LoginRequestBody,
   QrLoginError,
   type ReportResponse,
@@ -183,7 +184,7 @@ export function createLoginRequest(
         ...(code === undefined ? {} : { code }),
       };
       const signature = await context.sign(fields);
-      const route = ROUTES[action](sessionId);
+      const route = action === 'report' ? LOGIN_ROUTES.report(sessionId) : ROUTES[action](sessionId);
       const payload = { deviceId: context.deviceId, timestamp, signature, ...(code === undefined ? {} : { code }) };
       const answer = await postJson(context.href + route, payload, { fetch: context.fetch });
       const decision = action === 'report' ? checkReport(answer) : checkDecision(answer, sessionId);

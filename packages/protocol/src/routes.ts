@@ -19,6 +19,16 @@ export const ROUTES = {
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
   /** `GET` WebSocket upgrade (browser). */
   socket: '/ws',
+} as const;
+
+/**
+ * Paths of the ledger calls (app, signed, version 3), relative to the base path. Kept apart from
+ * {@link ROUTES} so the browser bundles, which never make these calls, do not carry them.
+ *
+ * @example
+ * await postJson(baseUrl + LOGIN_ROUTES.endLogin(loginId), body);
+ */
+export const LOGIN_ROUTES = {
   /** `POST` signed list of the device user's logins (app, action `list-logins`). */
   listLogins: '/logins/list',
   /** `POST` signed end of one login (app, action `end-login`). */

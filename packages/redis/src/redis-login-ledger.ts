@@ -76,6 +76,12 @@ export function redisLoginLedger(options: RedisLoginLedgerOptions): LoginLedger 
   }
   const prefix = resolveKeyPrefix(options.keyPrefix, 'redisLoginLedger: option "keyPrefix"');
   const read = (id: string) => client.hmget(loginKey(prefix, id), 'd', 'e', 'r');
+  const end = async (id: string, at: number, reason: LoginEndReason): Promise<LoginRecord | null> => {
+    const row = await callRedis(client, 'end a login', () =>
+      runScript(client, endLoginScript, [loginKey(prefix, id)], [Math.floor(at), reason]),
+    );
+    return parse(row as (string | null)[] | null);
+  };
 
   return {
     async add(record, retainUntil) {
@@ -95,7 +101,7 @@ export function redisLoginLedger(options: RedisLoginLedgerOptions): LoginLedger 
       );
       if (written !== 1) return false;
       // A login written with its end (a host importing history) keeps it.
-      if (record.endedAt !== undefined) await this.end(record.id, record.endedAt, record.endReason ?? 'host');
+      if (record.endedAt !== undefined) await end(record.id, record.endedAt, record.endReason ?? 'host');
       return true;
     },
 
@@ -119,11 +125,6 @@ export function redisLoginLedger(options: RedisLoginLedgerOptions): LoginLedger 
       return logins;
     },
 
-    async end(id, at, reason) {
-      const row = await callRedis(client, 'end a login', () =>
-        runScript(client, endLoginScript, [loginKey(prefix, id)], [Math.floor(at), reason]),
-      );
-      return parse(row as (string | null)[] | null);
-    },
+    end,
   } satisfies LoginLedger;
 }

@@ -43,7 +43,10 @@ export interface QrLoginEvents {
   ];
   'device-registered': [{ deviceId: string; userId: string; label: string; ip: string; at: number }];
   'device-revoked': [{ deviceId: string; userId: string; by: 'host' | 'device'; at: number }];
-  /** A host hook (`describeRequester`, `onLogin`) threw; the flow continued without it. */
+  /**
+   * A host hook threw: `describeRequester` or `onLogin` (the flow continued without it), or
+   * `endSession` (the login stays active; the caller got `END_SESSION_FAILED`).
+   */
   'hook-error': [{ hook: string; error: unknown }];
   /**
    * A setup mistake seen in a request, once per problem (and page origin) per instance; printed with

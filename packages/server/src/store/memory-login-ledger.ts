@@ -30,7 +30,7 @@ export function newestFirst(a: LoginRecord, b: LoginRecord): number {
 
 /**
  * The in-memory {@link LoginLedger}, the default: fine for one process (the demo, tests). Logins
- * past their retention are forgotten when next read. Returns copies, so a caller changing a record
+ * past their retention are forgotten when next read, or when an add finds them oldest. Returns copies, so a caller changing a record
  * changes nothing stored.
  *
  * @example
@@ -51,8 +51,17 @@ export function memoryLoginLedger(options: MemoryLoginLedgerOptions = {}): Login
     return undefined;
   };
 
+  // Logins are added in time order with one retention, so the oldest come first in the map: each
+  // add forgets the expired ones at its front, and memory stays bounded without a timer.
+  const forgetExpired = () => {
+    for (const id of byId.keys()) {
+      if (live(id)) return;
+    }
+  };
+
   return {
     add(record, retainUntil) {
+      forgetExpired();
       if (live(record.id)) return false;
       byId.set(record.id, { record: structuredClone(record), retainUntil });
       const ids = byUser.get(record.userId) ?? new Set<string>();

@@ -58,6 +58,17 @@ export function testLoginLedger(name: string, factory: () => Promise<LoginLedger
       expect(await logins.get(login.id)).toEqual(login);
     });
 
+    it('keeps the end of a login added already ended (a host importing history)', async () => {
+      const login: LoginRecord = {
+        ...loginRecord({ userId: alice, createdAt: clock.now() - 10 }),
+        endedAt: clock.now() - 5,
+        endReason: 'host',
+      };
+      expect(await logins.add(login, retain())).toBe(true);
+      expect(await logins.get(login.id)).toEqual(login);
+      expect(await logins.end(login.id, clock.now(), 'user')).toEqual(login);
+    });
+
     it('answers null for an unknown login, and for ending one', async () => {
       expect(await logins.get(randomId())).toBeNull();
       expect(await logins.end(randomId(), clock.now(), 'user')).toBeNull();
