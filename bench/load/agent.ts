@@ -5,6 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type Socket as IoSocket, io as ioClient } from 'socket.io-client';
+import type { LoginRequest } from '../../packages/protocol/src/index.js';
+import { contextDigestOf } from '../../packages/server/src/context-digest.js';
 import { BENCH_ORIGIN } from '../lib/constants.js';
 import { serveIpc } from '../lib/ipc.js';
 import { statsHandlers } from '../lib/process-stats.js';
@@ -20,6 +22,8 @@ interface Browser {
   state: string;
   /** performance.now() when the phone's confirm request was sent. */
   confirmSentAt?: number;
+  /** qrlogin: digest of the login request the scan returned, which the confirm signs. */
+  contextDigest?: string;
   detected: boolean;
   pollTimer?: NodeJS.Timeout;
   onState?: (state: string) => void;
@@ -165,7 +169,10 @@ async function scan(b: Browser, i: number): Promise<string> {
   });
   const res = await phoneHttp.request('POST', `${BASE}/sessions/${b.sessionId}/scan`, body);
   if (res.status !== 200) throw new Error(`scan ${res.status} ${res.text.slice(0, 160)}`);
-  return (JSON.parse(res.text) as { challenge: string }).challenge;
+  const request = JSON.parse(res.text) as LoginRequest;
+  // As the app does before it shows the request: the bare baselines send no context to hash.
+  if (request.requester) b.contextDigest = contextDigestOf(request);
+  return request.challenge;
 }
 
 function confirmBody(b: Browser, i: number, challenge: string): string {
@@ -174,7 +181,8 @@ function confirmBody(b: Browser, i: number, challenge: string): string {
   return JSON.stringify({
     deviceId: d.deviceId,
     timestamp,
-    signature: sign('confirm', b.sessionId, challenge, d, timestamp),
+    signature: sign('confirm', b.sessionId, challenge, d, timestamp, b.contextDigest),
+    ...(b.contextDigest ? { contextDigest: b.contextDigest } : {}),
   });
 }
 

@@ -16,11 +16,13 @@ export type Signer = (
   challenge: string,
   device: { deviceId: string; key: KeyObject },
   timestamp: number,
+  /** qrlogin confirm: the digest of the login request the scan returned. */
+  contextDigest?: string,
 ) => string;
 
 /** qrlogin's canonical message (as `@qrlogin/app` signs it) or the baselines' plain one. */
 export function signerFor(kind: 'qrlogin' | 'bare'): Signer {
-  return (action, sessionId, challenge, device, timestamp) => {
+  return (action, sessionId, challenge, device, timestamp, contextDigest) => {
     const bytes =
       kind === 'qrlogin'
         ? canonicalBytes({
@@ -29,7 +31,7 @@ export function signerFor(kind: 'qrlogin' | 'bare'): Signer {
             sessionId,
             deviceId: device.deviceId,
             timestamp,
-            ...(action === 'confirm' ? { challenge } : {}),
+            ...(action === 'confirm' ? { challenge, contextDigest } : {}),
           })
         : bareMessage(action, sessionId, challenge, device.deviceId, timestamp);
     return sign(null, bytes, device.key).toString('base64url');

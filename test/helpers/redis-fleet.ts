@@ -17,6 +17,7 @@ import {
   type SignedFields,
   type StatusSnapshot,
 } from '../../packages/protocol/src/index.js';
+import { contextDigestOf } from '../../packages/server/src/context-digest.js';
 import { recordFrames } from '../../packages/server/test/helpers.js';
 
 /** The public origin every instance shares, as behind one load balancer. */
@@ -251,15 +252,18 @@ export async function newPhone(instance: Endpoint, userId: string): Promise<Phon
   const deviceId = (res.body as { deviceId: string }).deviceId;
   const decide = (action: 'confirm' | 'reject') => (on: Endpoint, request: LoginRequest) => {
     const ts = Date.now();
+    // A confirm signs the digest of the request the phone was sent (version 3); a reject does not.
+    const digest = action === 'confirm' ? { contextDigest: contextDigestOf(request) } : {};
     const signature = signed(privateKey, {
       action,
       sessionId: request.sessionId,
       challenge: request.challenge,
       deviceId,
       timestamp: ts,
+      ...digest,
     });
     return call(`${on.base}/sessions/${request.sessionId}/${action}`, {
-      body: { deviceId, timestamp: ts, signature },
+      body: { deviceId, timestamp: ts, signature, ...digest },
       headers: { 'x-forwarded-for': ip },
     });
   };

@@ -90,12 +90,14 @@ describe('createSigner', () => {
     expect(await signer(V.fields)).toBe(V.signature);
     const importsAfterFirst = importKey.mock.calls.length;
     expect(importsAfterFirst).toBeGreaterThan(0);
-    const reject = { ...V.fields, action: 'reject' as const, code: undefined };
+    const reject = { ...V.fields, action: 'reject' as const, code: undefined, contextDigest: undefined };
     expect(await signer(reject)).toBe(encodeBase64Url(nacl.sign.detached(canonicalBytes(reject), keys.secretKey)));
     expect(importKey).toHaveBeenCalledTimes(importsAfterFirst);
     const signed = sign.mock.calls.map(([, , data]) => new TextDecoder().decode(data as Uint8Array));
     expect(signed).toContain(new TextDecoder().decode(canonicalBytes(V.fields)));
-    expect(signed.filter((text) => text.startsWith('qrlogin-signature-v1'))).toHaveLength(2);
+    // The confirm in version 3 (with its context digest), the reject in version 1.
+    expect(signed.filter((text) => text.startsWith('qrlogin-signature-v3\naction:confirm'))).toHaveLength(1);
+    expect(signed.filter((text) => text.startsWith('qrlogin-signature-v1\naction:reject'))).toHaveLength(1);
     // The PKCS#8 copy of the seed handed to importKey is wiped once imported.
     const pkcs8 = importKey.mock.calls.at(-1)?.[1] as Uint8Array;
     expect(pkcs8.every((byte) => byte === 0)).toBe(true);

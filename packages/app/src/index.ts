@@ -46,6 +46,7 @@ export {
   type KeychainLike,
   keychainKeyStore,
 } from './adapters/react-native-keychain.js';
+export { contextDigestOf } from './context-digest.js';
 export { createQrLoginApp, type QrLoginApp, type QrLoginAppOptions } from './create-qr-login-app.js';
 export type { BeforeSign, BeforeSignContext } from './create-signer.js';
 export {

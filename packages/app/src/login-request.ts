@@ -14,6 +14,7 @@ import {
   ROUTES,
   SESSION_STATES,
 } from '@qrlogin/protocol';
+import { contextDigestOf } from './context-digest.js';
 import type { Signer } from './create-signer.js';
 import { checkReport } from './ledger-calls.js';
 import type { FetchLike } from './platform.js';
@@ -42,10 +43,18 @@ export interface LoginRequest extends Readonly<LoginRequestBody> {
    */
   readonly localExpiresAt: number;
   /**
+   * Digest of exactly what this request shows (origin, session, requester, proximity, whether a
+   * code is asked), which `confirm` signs: the server refuses the confirm (`CONTEXT_MISMATCH`)
+   * when it sent something else, e.g. a network proxy altered the place. Its first characters
+   * can be shown as a fingerprint.
+   */
+  readonly contextDigest: string;
+  /**
    * Approves the login. Pass the two digits the browser shows when `codeRequired` is true; a wrong
    * code rejects the session on the server (`CODE_MISMATCH`). Errors: `CODE_REQUIRED` (no code,
    * checked before any network call), `SESSION_EXPIRED`, `INVALID_STATE` (already answered),
-   * `DEVICE_REVOKED`, `CODE_MISMATCH`, `PROXIMITY_DENIED`, `NETWORK_ERROR`.
+   * `DEVICE_REVOKED`, `CODE_MISMATCH`, `CONTEXT_MISMATCH` (what was shown is not what the server
+   * sent; nothing changed: scan again), `PROXIMITY_DENIED`, `NETWORK_ERROR`.
    */
   confirm(input?: { code?: string }): Promise<DecisionResponse>;
   /** Refuses the login; the waiting page learns at once. Errors as for `confirm`. */
@@ -124,6 +133,15 @@ function checkBody(answer: unknown, sessionId: string, audience: string): LoginR
   return answer as unknown as LoginRequestBody;
 }
 
+/** The digest of what the screen will show; a request it cannot be computed for is malformed. */
+function digestOf(body: LoginRequestBody): string {
+  try {
+    return contextDigestOf(body);
+  } catch (error) {
+    throw malformed(error instanceof QrLoginError ? error.message : 'context');
+  }
+}
+
 function checkDecision(answer: unknown, sessionId: string): DecisionResponse {
   const decision = answer as Partial<DecisionResponse> | undefined;
   if (
@@ -152,6 +170,7 @@ export function createLoginRequest(
   restoredExpiresAt?: number,
 ): LoginRequest {
   const body = checkBody(answer, sessionId, context.audience);
+  const contextDigest = digestOf(body);
   const receivedAt = context.now();
   // One decision at a time: a double tap must not send confirm twice, or confirm and reject at once.
   let inFlight = false;
@@ -183,9 +202,17 @@ export function createLoginRequest(
         timestamp,
         ...(code === undefined ? {} : { code }),
       };
-      const signature = await context.sign(fields);
+      // Confirm signs the digest of what was displayed (version 3); reject and report bind no context.
+      const digest = action === 'confirm' ? { contextDigest } : {};
+      const signature = await context.sign({ ...fields, ...digest });
       const route = action === 'report' ? LOGIN_ROUTES.report(sessionId) : ROUTES[action](sessionId);
-      const payload = { deviceId: context.deviceId, timestamp, signature, ...(code === undefined ? {} : { code }) };
+      const payload = {
+        deviceId: context.deviceId,
+        timestamp,
+        signature,
+        ...digest,
+        ...(code === undefined ? {} : { code }),
+      };
       const answer = await postJson(context.href + route, payload, { fetch: context.fetch });
       const decision = action === 'report' ? checkReport(answer) : checkDecision(answer, sessionId);
       finish('answered');
@@ -202,6 +229,7 @@ export function createLoginRequest(
   return Object.freeze({
     ...body,
     localExpiresAt,
+    contextDigest,
     confirm(input: { code?: string } = {}) {
       let code: string | undefined;
       if (body.codeRequired) {

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
+import { CONTEXT_TEST_VECTOR as C, SIGNING_TEST_VECTOR as V } from '@qrlogin/protocol';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleLikeReactNative } from './helpers/bundle-like-react-native.js';
@@ -108,6 +108,7 @@ describe('bundling the build', () => {
       const { stdout } = await runInHermes(code);
       expect(JSON.parse(stdout.trim())).toEqual({
         publicKey: V.publicKey,
+        contextDigest: C.digest,
         signature: V.signature,
         noRandom: 'NO_SECURE_RANDOM',
       });

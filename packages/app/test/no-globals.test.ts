@@ -4,9 +4,12 @@
  * any polyfill. With an injected `randomBytes` it must still make keys and correct signatures;
  * without one it must refuse with NO_SECURE_RANDOM; `Math.random` must never be called.
  */
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import {
   canonicalBytes,
+  contextDigest,
+  contextText,
+  type DisplayedContext,
   decodeBase64Url,
   formatQrPayload,
   type SignedFields,
@@ -80,21 +83,22 @@ describe('without crypto, TextEncoder, TextDecoder, URL and Buffer', () => {
     const sessionId = 'V1StGXR8_Z5jdHi6B-myT0';
     const deviceId = 'dev1StGXR8_Z5jdHi6B-my';
     const challenge = 'Q2hhbGxlbmdlLWZvci10aGUtdGVzdC12ZWN0b3ItMDE';
-    const sent: { url: string; body: { timestamp: number; signature: string; code?: string } }[] = [];
-    const answers = [
-      {
-        sessionId,
-        origin: 'https://example.com',
-        challenge,
-        requester: { ip: '198.51.100.4', userAgent: '', browser: '', os: '', origin: '', createdAt: 1 },
-        proximity: { sameNetwork: false, distance: 'unknown', policy: 'off' },
-        codeRequired: true,
-        expiresAt: 2,
-        serverTime: 1,
-        version: 2,
-      },
-      { sessionId, state: 'confirmed', version: 3 },
-    ];
+    const sent: {
+      url: string;
+      body: { timestamp: number; signature: string; code?: string; contextDigest?: string };
+    }[] = [];
+    const scanAnswer = {
+      sessionId,
+      origin: 'https://example.com',
+      challenge,
+      requester: { ip: '198.51.100.4', userAgent: '', browser: '', os: '', origin: '', createdAt: 1 },
+      proximity: { sameNetwork: false, distance: 'unknown', policy: 'off' },
+      codeRequired: true,
+      expiresAt: 2,
+      serverTime: 1,
+      version: 2,
+    };
+    const answers = [scanAnswer, { sessionId, state: 'confirmed', version: 3 }];
     const client = app.createQrLoginApp({
       baseUrl: 'https://example.com/qrlogin',
       deviceId,
@@ -109,9 +113,15 @@ describe('without crypto, TextEncoder, TextDecoder, URL and Buffer', () => {
     const request = await client.scan(
       formatQrPayload({ origin: 'https://example.com', basePath: '/qrlogin', sessionId }),
     );
+    // The digest by node:crypto's SHA-512, as the server computes it, of what the phone was sent.
+    const digest = contextDigest(contextText(scanAnswer as DisplayedContext), (bytes) =>
+      createHash('sha512').update(bytes).digest(),
+    );
+    expect(request.contextDigest).toBe(digest);
     await request.confirm({ code: '42' });
 
     const common = { audience: 'https://example.com', sessionId, deviceId, timestamp: 1_767_225_600_000 };
+    expect(sent[1]!.body.contextDigest).toBe(digest);
     expect(sent.map((s) => s.url)).toEqual([
       `https://example.com/qrlogin/sessions/${sessionId}/scan`,
       `https://example.com/qrlogin/sessions/${sessionId}/confirm`,
@@ -119,11 +129,19 @@ describe('without crypto, TextEncoder, TextDecoder, URL and Buffer', () => {
     expect(serverAccepts(keys.publicKey, { action: 'scan', ...common }, sent[0]!.body.signature)).toBe(true);
     expect(sent[1]!.body.code).toBe('42');
     expect(
-      serverAccepts(keys.publicKey, { action: 'confirm', ...common, challenge, code: '42' }, sent[1]!.body.signature),
+      serverAccepts(
+        keys.publicKey,
+        { action: 'confirm', ...common, challenge, contextDigest: digest, code: '42' },
+        sent[1]!.body.signature,
+      ),
     ).toBe(true);
     // And the signature binds the code: the same bytes with another code do not verify.
     expect(
-      serverAccepts(keys.publicKey, { action: 'confirm', ...common, challenge, code: '43' }, sent[1]!.body.signature),
+      serverAccepts(
+        keys.publicKey,
+        { action: 'confirm', ...common, challenge, contextDigest: digest, code: '43' },
+        sent[1]!.body.signature,
+      ),
     ).toBe(false);
   });
 

@@ -98,6 +98,11 @@ export const ERROR_TABLE = {
   NETWORK_ERROR: { status: ERROR_STATUS.NETWORK_ERROR, description: 'The network request failed.' },
   /** An unexpected server failure. Never carries details. */
   INTERNAL_ERROR: { status: ERROR_STATUS.INTERNAL_ERROR, description: 'Internal error.' },
+  /** The context digest a confirm signed is not the digest of the request the server sent: the phone was shown something else. */
+  CONTEXT_MISMATCH: {
+    status: ERROR_STATUS.CONTEXT_MISMATCH,
+    description: 'The phone confirmed another context than the server sent.',
+  },
   /** No login of this user has this id (another user's login answers the same, revealing nothing). */
   LOGIN_NOT_FOUND: { status: ERROR_STATUS.LOGIN_NOT_FOUND, description: 'No login has this id.' },
   /** The user reported a sign-in as "this wasn't me"; new scans are refused until the lock ends. */

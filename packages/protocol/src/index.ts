@@ -6,6 +6,7 @@
  * `@qrlogin/app` so all three speak exactly one protocol.
  */
 export * from './base64url.js';
+export * from './context-text.js';
 export * from './error-table.js';
 export * from './errors.js';
 export * from './ids.js';

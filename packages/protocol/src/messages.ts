@@ -112,6 +112,12 @@ export type ScanBody = SignedBody;
 export interface ConfirmBody extends SignedBody {
   /** Number-matching code, when the login request says `codeRequired`. */
   code?: string;
+  /**
+   * Digest of the context text of the login request the phone displayed (`contextDigest` in
+   * context-text.ts), also signed in the `ctx` line (confirm version 3). A body without it is
+   * refused with `UNSUPPORTED_VERSION`; one that differs from the server's with `CONTEXT_MISMATCH`.
+   */
+  contextDigest: string;
 }
 
 /** `POST {base}/sessions/:id/reject` body. */

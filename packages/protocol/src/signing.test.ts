@@ -26,7 +26,8 @@ describe('canonical signed message', () => {
 
   it('changes when any one bound field changes', () => {
     const variants: Partial<SignedFields>[] = [
-      { action: 'reject', code: undefined },
+      { action: 'reject', code: undefined, contextDigest: undefined },
+      { contextDigest: 'fL5kWRf5q9YPc43cOjzFeOFIOBvqX4CMnnU8J5pEbQE' },
       { audience: 'https://example.org' },
       { sessionId: 'X1StGXR8_Z5jdHi6B-myT0' },
       { challenge: 'R2hhbGxlbmdlLWZvci10aGUtdGVzdC12ZWN0b3ItMDE' },
@@ -63,6 +64,7 @@ describe('canonical signed message', () => {
       sessionId: id(22),
       challenge: id(43),
       deviceId: id(22),
+      contextDigest: fc.uint8Array({ minLength: 32, maxLength: 32 }).map(encodeBase64Url),
       timestamp: fc.nat(),
       code: fc.option(fc.stringMatching(/^[0-9]{2}$/), { nil: undefined }),
     });
@@ -74,6 +76,7 @@ describe('canonical signed message', () => {
           a.sessionId === b.sessionId &&
           a.challenge === b.challenge &&
           a.deviceId === b.deviceId &&
+          a.contextDigest === b.contextDigest &&
           a.timestamp === b.timestamp &&
           (a.code ?? '') === (b.code ?? '');
         expect(ma === mb).toBe(same);

@@ -4,7 +4,7 @@
  *
  * The message is ASCII text, one `name:value` field a line, in a fixed order, every field always
  * present (empty when it does not apply), behind a domain-separation header that names the protocol
- * and the message version. Version 1 (scan, confirm, reject, revoke):
+ * and the message version. Version 1 (scan, reject, revoke; confirm before the context digest):
  *
  * ```text
  * qrlogin-signature-v1
@@ -75,15 +75,16 @@ export type SignatureVersion = 1 | 2 | 3;
 /**
  * The message version each action is signed with, and the only one a server accepts for it.
  * `register` is version 2 since it binds the account (`user`); version 1 of it bound only the key
- * and time, so a captured body could be registered first under someone else's account. Every
- * action added later is version 3.
+ * and time, so a captured body could be registered first under someone else's account. `confirm`
+ * is version 3 since it binds the digest of the context the phone displayed (`ctx`); version 1 of
+ * it did not, so an altered confirm screen went unnoticed. Every action added later is version 3.
  *
  * @example
  * SIGNATURE_VERSIONS.register // 2
  */
 export const SIGNATURE_VERSIONS: Readonly<Record<SignedAction, SignatureVersion>> = {
   scan: 1,
-  confirm: 1,
+  confirm: 3,
   reject: 1,
   register: 2,
   revoke: 1,
@@ -108,6 +109,7 @@ export const SIGNATURE_VERSIONS: Readonly<Record<SignedAction, SignatureVersion>
  */
 export const LEGACY_SIGNATURE_VERSIONS: Readonly<Partial<Record<SignedAction, SignatureVersion>>> = {
   register: 1,
+  confirm: 1,
 };
 
 /** Longest account id (`userId`) a registration can bind, in UTF-16 code units. */
@@ -212,7 +214,7 @@ const LINE_ORDER: readonly Optional[] = [
 /** Which optional fields each action requires; any other optional field must be absent. */
 const REQUIRED: Readonly<Record<SignedAction, readonly Optional[]>> = {
   scan: ['sessionId', 'deviceId'],
-  confirm: ['sessionId', 'challenge', 'deviceId'],
+  confirm: ['sessionId', 'challenge', 'deviceId', 'contextDigest'],
   reject: ['sessionId', 'challenge', 'deviceId'],
   register: ['publicKey', 'userId'],
   revoke: ['deviceId'],

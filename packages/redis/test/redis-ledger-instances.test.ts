@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LoginRequest, SignedAction, SignedFields } from '@qrlogin/protocol';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contextDigestOf } from '../../server/src/context-digest.js';
 import type { LoginRecord } from '../../server/src/index.js';
 import {
   type Body,
@@ -89,9 +90,24 @@ describe.skipIf(skipWithoutRedis)('the ledger on two instances sharing Redis', (
     // Created on B, scanned on A, confirmed on B, redeemed on A.
     const session = await createSession(b);
     const request = (await scan(a, phone, session.sessionId)).body as LoginRequest;
-    const confirmed = await signed(b, phone, 'confirm', `/sessions/${session.sessionId}/confirm`, {
-      sessionId: session.sessionId,
-      challenge: request.challenge,
+    // Signed with the digest of the request as received, as @qrlogin/app does (version 3).
+    const contextDigest = contextDigestOf(request);
+    const timestamp = clock.value;
+    const confirmed = await post(`${b.base}/sessions/${session.sessionId}/confirm`, {
+      deviceId: phone.deviceId,
+      timestamp,
+      contextDigest,
+      signature: phone.sign(
+        {
+          action: 'confirm',
+          sessionId: session.sessionId,
+          challenge: request.challenge,
+          deviceId: phone.deviceId,
+          contextDigest,
+          timestamp,
+        },
+        ORIGIN,
+      ),
     });
     expect(confirmed.status).toBe(200);
     const { loginId } = await a.qr.redeem(session);

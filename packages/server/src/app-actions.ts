@@ -3,8 +3,8 @@
  * then confirm or reject it. Every call is signed by a registered, active device key.
  */
 import {
-  type ConfirmBody,
   type DecisionResponse,
+  type DisplayedContext,
   isQrLoginError,
   type LoginRequest,
   type ProximitySignal,
@@ -13,12 +13,13 @@ import {
   type ScanBody,
 } from '@qrlogin/protocol';
 import { runHook } from './browser-actions.js';
+import { type ParsedConfirmBody, scanContext, storedRequest, verifyConfirm } from './confirm-evidence.js';
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { assertScansAllowed } from './scan-lock.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { effectiveState, stateError } from './state-machine.js';
-import type { SessionRecord } from './store/types.js';
+import type { ApprovalReceipt, SessionRecord } from './store/types.js';
 import { activeDevice, checkTimestamp, verifySignature } from './verify-signed.js';
 
 /**
@@ -52,13 +53,21 @@ async function proximityOf(ctx: Context, record: SessionRecord, info: AppRequest
   return samePlace === undefined ? { sameNetwork, distance, policy } : { sameNetwork, samePlace, distance, policy };
 }
 
-function loginRequest(ctx: Context, record: SessionRecord, proximity: ProximitySignal): LoginRequest {
+/** What the confirm screen shows; its text and digest are fixed at scan (see confirm-evidence.ts). */
+function displayedOf(ctx: Context, record: SessionRecord, proximity: ProximitySignal): DisplayedContext {
   return {
     sessionId: record.id,
     origin: ctx.options.origin,
-    challenge: record.challenge as string,
     requester: record.requester,
     proximity,
+    codeRequired: ctx.options.numberMatching,
+  };
+}
+
+function loginRequest(ctx: Context, record: SessionRecord, proximity: ProximitySignal): LoginRequest {
+  return {
+    ...displayedOf(ctx, record, proximity),
+    challenge: record.challenge as string,
     codeRequired: record.code !== undefined,
     expiresAt: record.expiresAt,
     serverTime: ctx.options.now(),
@@ -99,6 +108,7 @@ export async function scanSession(
   const record = await recordRead;
   const state = effectiveState(record, ctx.options.now());
   if (state === 'scanned' && record.deviceId === device.id) {
+    if (record.context !== undefined) return storedRequest(ctx, { ...record, context: record.context });
     return loginRequest(ctx, record, await proximityOf(ctx, record, info));
   }
   if (state === 'scanned') {
@@ -144,6 +154,7 @@ export async function scanSession(
     });
     throw new QrLoginError('PROXIMITY_DENIED', 'the phone and the browser do not appear to be near each other');
   }
+  const evidence = scanContext(displayedOf(ctx, record, proximity));
   const next = await commit(
     ctx,
     sessionId,
@@ -158,6 +169,7 @@ export async function scanSession(
         challenge: newChallenge(),
         scanIp: info.ip,
         ...(ctx.options.numberMatching ? { code: newMatchingCode() } : {}),
+        ...evidence,
       };
     },
     record,
@@ -183,7 +195,7 @@ export async function decideSession(
   ctx: Context,
   sessionId: string,
   decision: 'confirm' | 'reject',
-  body: ConfirmBody | RejectBody,
+  body: ParsedConfirmBody | RejectBody,
   info: AppRequestInfo,
 ): Promise<DecisionResponse> {
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
@@ -204,20 +216,24 @@ export async function decideSession(
   }
   await ctx.limit('decidePerSession', sessionId, info.ip);
   await ctx.limit('decidePerUser', device.userId, info.ip);
-  await verifySignature(
-    ctx,
-    device.publicKey,
-    {
-      action: decision,
-      sessionId,
-      challenge: record.challenge as string,
-      deviceId: device.id,
-      timestamp: body.timestamp,
-      code: decision === 'confirm' ? code : undefined,
-    },
-    body.signature,
-    { ip: info.ip, deviceId: device.id },
-  );
+  let receipt: ApprovalReceipt | undefined;
+  if (decision === 'confirm') {
+    receipt = await verifyConfirm(ctx, { record, device, body, code, ip: info.ip });
+  } else {
+    await verifySignature(
+      ctx,
+      device.publicKey,
+      {
+        action: decision,
+        sessionId,
+        challenge: record.challenge as string,
+        deviceId: device.id,
+        timestamp: body.timestamp,
+      },
+      body.signature,
+      { ip: info.ip, deviceId: device.id },
+    );
+  }
   const audit = { sessionId, deviceId: device.id, userId: device.userId, ip: info.ip };
   let codeMismatch = false;
   const next = await commit(
@@ -234,7 +250,7 @@ export async function decideSession(
           return { to: 'rejected', reason: 'code-mismatch' };
         }
       }
-      return { to: 'confirmed' };
+      return { to: 'confirmed', receipt: receipt as ApprovalReceipt };
     },
     record,
   );

@@ -62,6 +62,11 @@ export interface QrLoginEvents {
   ];
   /** An unexpected failure (answered as `INTERNAL_ERROR` / `STORE_UNAVAILABLE`); log it. */
   'internal-error': [{ action: string; error: unknown }];
+  /**
+   * A confirm, correctly signed by the scanning device, whose context digest is not the digest of
+   * the login request the server sent: the phone was shown something else (answered `CONTEXT_MISMATCH`).
+   */
+  'context-mismatch': [Audit & { deviceId: string; userId: string }];
   /** A redeem wrote its login to the ledger (once per login, not again for a retried redeem). */
   'login-recorded': [{ loginId: string; sessionId: string; userId: string; deviceId: string; at: number }];
   /** A login ended (the host's `endSession` hook had succeeded, when there is one). */

@@ -37,6 +37,7 @@ export {
   wsCloseCodeOf,
 } from '@qrlogin/protocol';
 export { REDEEM_RETRY_WINDOW_MS, type Redemption } from './browser-actions.js';
+export { contextDigestOf } from './context-digest.js';
 export { createQrLogin, type QrLogin } from './create-qr-login.js';
 export type { RegisterDeviceInput } from './device-actions.js';
 export type { QrLoginEmitter, QrLoginEvents } from './events.js';
@@ -62,3 +63,4 @@ export type {
   SessionStore,
   SnapshotListener,
 } from './store/types.js';
+export { type VerifiedReceipt, verifyReceipt } from './verify-receipt.js';

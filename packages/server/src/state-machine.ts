@@ -18,12 +18,22 @@ import {
   type SessionState,
   type StatusSnapshot,
 } from '@qrlogin/protocol';
-import type { SessionRecord } from './store/types.js';
+import type { ApprovalReceipt, SessionRecord } from './store/types.js';
 
 /** A change to a session. */
 export type Transition =
-  | { to: 'scanned'; deviceId: string; userId: string; challenge: string; code?: string; scanIp: string }
-  | { to: 'confirmed' }
+  | {
+      to: 'scanned';
+      deviceId: string;
+      userId: string;
+      challenge: string;
+      code?: string;
+      scanIp: string;
+      /** The context text sent to the phone and its digest, written with the scan so a re-scan gets them back. */
+      context: string;
+      contextDigest: string;
+    }
+  | { to: 'confirmed'; receipt: ApprovalReceipt }
   | { to: 'rejected'; reason: RejectReason; deviceId?: string; userId?: string }
   | { to: 'cancelled' }
   | { to: 'redeemed'; loginId: string }
@@ -84,6 +94,11 @@ export function applyTransition(record: SessionRecord, transition: Transition, n
       next.challenge = transition.challenge;
       next.scanIp = transition.scanIp;
       if (transition.code !== undefined) next.code = transition.code;
+      next.context = transition.context;
+      next.contextDigest = transition.contextDigest;
+      break;
+    case 'confirmed':
+      next.receipt = transition.receipt;
       break;
     case 'rejected':
       next.rejectReason = transition.reason;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { CreateSessionResponse, LoginRequest, ServerFrame } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { contextDigestOf } from '../src/context-digest.js';
 import { memoryStore, type SessionStore } from '../src/index.js';
 import {
   type Body,
@@ -395,6 +396,7 @@ describe('floods past each rate limit (concurrent)', () => {
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest: contextDigestOf(request),
       timestamp: Date.now(),
     });
     const results = await flood(20, () => phone.confirm(request, { signature: forged }));
@@ -673,14 +675,17 @@ async function honestLogin(origin: string, phone: { deviceId: string; sign: (f: 
   expect(scan.status).toBe(200);
   const request = scan.body as LoginRequest;
   timestamp = Date.now();
+  const contextDigest = contextDigestOf(request);
   const confirm = await post(`${base}/sessions/${session.sessionId}/confirm`, {
     deviceId: phone.deviceId,
     timestamp,
+    contextDigest,
     signature: phone.sign({
       action: 'confirm',
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest,
       timestamp,
     }),
   });

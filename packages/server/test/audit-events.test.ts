@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { CreateSessionResponse, LoginRequest } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { contextDigestOf } from '../src/context-digest.js';
 import type { QrLoginEvents, QrLoginOptions } from '../src/index.js';
 import {
   createSession,
@@ -42,6 +43,7 @@ const EVENT_NAMES: Record<keyof QrLoginEvents, true> = {
   'hook-error': true,
   misconfigured: true,
   'internal-error': true,
+  'context-mismatch': true,
   'login-recorded': true,
   'login-ended': true,
   reported: true,
@@ -120,7 +122,13 @@ async function call(
   device: TestDevice,
   action: 'scan' | 'confirm' | 'reject',
   sessionId: string,
-  extra: { challenge?: string; code?: string; signature?: string; headers?: Record<string, string> } = {},
+  extra: {
+    challenge?: string;
+    contextDigest?: string;
+    code?: string;
+    signature?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const timestamp = harness.now.value;
   const signature =
@@ -131,6 +139,7 @@ async function call(
       deviceId: device.deviceId,
       timestamp,
       ...(extra.challenge !== undefined ? { challenge: extra.challenge } : {}),
+      ...(extra.contextDigest !== undefined ? { contextDigest: extra.contextDigest } : {}),
       ...(extra.code !== undefined ? { code: extra.code } : {}),
     });
   harness.secrets.add(signature);
@@ -138,6 +147,7 @@ async function call(
     deviceId: device.deviceId,
     timestamp,
     signature,
+    ...(extra.contextDigest !== undefined ? { contextDigest: extra.contextDigest } : {}),
     ...(extra.code !== undefined ? { code: extra.code } : {}),
   };
   const res = await post(`${harness.t.base}/sessions/${sessionId}/${action}`, body, extra.headers ?? {});
@@ -153,7 +163,12 @@ const decide = (
   request: LoginRequest,
   action: 'confirm' | 'reject',
   extra: { code?: string; signature?: string } = {},
-) => call(harness, device, action, request.sessionId, { challenge: request.challenge, ...extra });
+) =>
+  call(harness, device, action, request.sessionId, {
+    challenge: request.challenge,
+    ...(action === 'confirm' ? { contextDigest: contextDigestOf(request) } : {}),
+    ...extra,
+  });
 
 function tryUpgrade(t: TestServer, origin: string | undefined): Promise<{ status: number; ws?: WebSocket }> {
   const ws = new WebSocket(`${t.base.replace(/^http/, 'ws')}/ws`, origin === undefined ? {} : { origin });
@@ -407,6 +422,7 @@ describe('refusals', () => {
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest: contextDigestOf(request),
       timestamp: T0,
     });
     x.take();

@@ -32,6 +32,7 @@ const field = fc.oneof(
   fc.constant(null),
   fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
   fc.stringMatching(/^[A-Za-z0-9_-]{86}$/),
+  fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
   fc.constant(Date.now()),
   fc.array(fc.string(), { maxLength: 3 }),
 );
@@ -39,7 +40,10 @@ const body = fc.oneof(
   fc.string(),
   fc.json(),
   fc
-    .dictionary(fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x'), field)
+    .dictionary(
+      fc.constantFrom('deviceId', 'timestamp', 'signature', 'code', 'publicKey', 'label', 'x', 'contextDigest'),
+      field,
+    )
     .map((o) => JSON.stringify(o)),
   fc.constant('{"__proto__":{"polluted":true}}'),
   fc.constant('x'.repeat(5000)),

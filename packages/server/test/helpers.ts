@@ -16,6 +16,7 @@ import {
 } from '@qrlogin/protocol';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
+import { contextDigestOf } from '../src/context-digest.js';
 import { createQrLogin, type QrLogin, type QrLoginOptions } from '../src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test responses are read field by field.
@@ -84,8 +85,8 @@ export interface TestDevice {
   /** A correctly signed confirm body (not sent), for tests that replay, alter or time-shift it. */
   confirmBody(
     request: LoginRequest,
-    options?: { timestamp?: number; code?: string },
-  ): { deviceId: string; timestamp: number; signature: string };
+    options?: { timestamp?: number; code?: string; contextDigest?: string },
+  ): { deviceId: string; timestamp: number; contextDigest: string; signature: string };
   confirm(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
   reject(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
 }
@@ -136,15 +137,18 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
       };
       return post(`${t.base}/sessions/${sessionId}/scan`, body);
     },
-    confirmBody(request, { timestamp = Date.now(), code } = {}) {
+    confirmBody(request, { timestamp = Date.now(), code, contextDigest = contextDigestOf(request) } = {}) {
+      // By default the digest of the request as received, as @qrlogin/app computes it.
       return {
         deviceId: record.id,
         timestamp,
+        contextDigest,
         signature: device.sign({
           action: 'confirm',
           sessionId: request.sessionId,
           challenge: request.challenge,
           deviceId: record.id,
+          contextDigest,
           timestamp,
           ...(code !== undefined ? { code } : {}),
         }),

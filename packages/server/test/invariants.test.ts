@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url, type LoginRequest, type SignedFields } from '@qrlogin/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contextDigestOf } from '../src/context-digest.js';
 import { memoryStore } from '../src/index.js';
 import {
   createSession,
@@ -129,7 +130,8 @@ describe('3. only a registered device scans, and the first one locks the session
 
 describe('4. the approval signature binds every field', () => {
   const changes: [string, Partial<SignedFields>][] = [
-    ['action', { action: 'reject' }],
+    ['action', { action: 'reject', contextDigest: undefined }],
+    ['contextDigest', { contextDigest: 'fL5kWRf5q9YPc43cOjzFeOFIOBvqX4CMnnU8J5pEbQE' }],
     ['audience', { audience: 'https://evil.example' }],
     ['sessionId', { sessionId: 'BBBBBBBBBBBBBBBBBBBBBB' }],
     ['challenge', { challenge: 'C'.repeat(43) }],
@@ -146,6 +148,7 @@ describe('4. the approval signature binds every field', () => {
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest: contextDigestOf(request),
       timestamp,
       ...change,
     };
@@ -153,6 +156,7 @@ describe('4. the approval signature binds every field', () => {
     const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, {
       deviceId: phone.deviceId,
       timestamp,
+      contextDigest: contextDigestOf(request),
       signature,
     });
     expect(res.status).toBe(401);
@@ -171,12 +175,14 @@ describe('4. the approval signature binds every field', () => {
       sessionId: session.sessionId,
       challenge: request.challenge,
       deviceId: phone.deviceId,
+      contextDigest: contextDigestOf(request),
       timestamp,
       code: '00',
     });
     const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, {
       deviceId: phone.deviceId,
       timestamp,
+      contextDigest: contextDigestOf(request),
       signature,
       code: '01',
     });
@@ -199,11 +205,12 @@ describe('4. the approval signature binds every field', () => {
 
   it('a malleated signature (S + L) is refused by the strict verifier', async () => {
     const { session, phone, request } = await scanned();
-    const { timestamp, signature: good } = phone.confirmBody(request);
+    const { timestamp, contextDigest, signature: good } = phone.confirmBody(request);
     const bytes = malleate(decodeBase64Url(good) as Uint8Array);
     const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, {
       deviceId: phone.deviceId,
       timestamp,
+      contextDigest,
       signature: encodeBase64Url(bytes),
     });
     expect(res.body.error.code).toBe('SIGNATURE_INVALID');

@@ -14,7 +14,14 @@ import {
 } from '@qrlogin/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { QrLoginEvents } from '../src/events.js';
-import { type LoginLedger, type LoginRecord, memoryLoginLedger, type QrLoginOptions } from '../src/index.js';
+import {
+  type ApprovalReceipt,
+  type LoginLedger,
+  type LoginRecord,
+  memoryLoginLedger,
+  type QrLoginOptions,
+  verifyReceipt,
+} from '../src/index.js';
 import { type Body, createSession, newDevice, post, startServer, type TestDevice, type TestServer } from './helpers.js';
 import { lateWriteStore } from './late-write-store.js';
 
@@ -79,10 +86,9 @@ async function confirmedSession(device: TestDevice, userAgent = CHROME) {
   const scanned = await scan(device, session.sessionId);
   expect(scanned.status).toBe(200);
   const request = scanned.body as LoginRequest;
-  const confirmed = await signed(device, 'confirm', `/sessions/${session.sessionId}/confirm`, {
-    sessionId: session.sessionId,
-    challenge: request.challenge,
-  });
+  // Signed with the digest of the request as received, as @qrlogin/app does (version 3).
+  const body = device.confirmBody(request, { timestamp: x.clock.value });
+  const confirmed = await post(`${x.t.base}/sessions/${session.sessionId}/confirm`, body);
   expect(confirmed.status).toBe(200);
   return session;
 }
@@ -132,6 +138,16 @@ describe('the ledger over HTTP', () => {
     ]);
     expect(x.events.filter((e) => e.name === 'login-recorded')).toHaveLength(2);
     expect(await x.t.qr.listLogins('alice')).toHaveLength(2);
+  });
+
+  it('keeps the confirm’s receipt with the login, verifiable offline with the device key', async () => {
+    const { loginId, sessionId } = await logIn(x.alice, CHROME);
+    const login = (await x.t.qr.listLogins('alice'))[0] as LoginRecord;
+    expect(login.id).toBe(loginId);
+    const proved = await verifyReceipt(login.receipt as ApprovalReceipt, x.alice.publicKey);
+    expect(proved).toMatchObject({ sessionId, deviceId: x.alice.deviceId });
+    // The phone's view carries no receipt.
+    expect(Object.keys((await list(x.alice))[0] ?? {})).not.toContain('receipt');
   });
 
   it('ends exactly one login, calling endSession with exactly that login, once', async () => {
@@ -294,9 +310,8 @@ describe('this wasn’t me', () => {
       lockedUntil: reportedAt + 15 * MINUTE,
       at: reportedAt,
     });
-    expect(((reports[0]?.payload as { ended: string[] }).ended ?? []).sort()).toEqual(
-      [first.loginId, second.loginId].sort(),
-    );
+    const report = reports[0]?.payload as { ended: string[] };
+    expect([...report.ended].sort()).toEqual([first.loginId, second.loginId].sort());
     // The tablet's login was not minted via the reported device.
     expect((await x.t.qr.listLogins('alice')).find((l) => l.id === other.loginId)?.endedAt).toBeUndefined();
 

@@ -12,6 +12,7 @@ import type http from 'node:http';
 import type { CreateSessionResponse, LoginRequest } from '@qrlogin/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { contextDigestOf } from '../src/context-digest.js';
 import { memoryStore, type QrLoginOptions } from '../src/index.js';
 import {
   type Body,
@@ -69,6 +70,7 @@ function decide(
   options: CallOptions = {},
 ) {
   const timestamp = options.timestamp ?? Date.now();
+  const digest = action === 'confirm' ? { contextDigest: contextDigestOf(request) } : {};
   const signature =
     options.signature ??
     device.sign({
@@ -77,12 +79,14 @@ function decide(
       challenge: request.challenge,
       deviceId: device.deviceId,
       timestamp,
+      ...digest,
       ...(options.code !== undefined ? { code: options.code } : {}),
     });
   const body = {
     deviceId: device.deviceId,
     timestamp,
     signature,
+    ...digest,
     ...(options.code !== undefined ? { code: options.code } : {}),
   };
   return post(`${server.base}/sessions/${request.sessionId}/${action}`, body, options.ip ? xff(options.ip) : {});

@@ -90,6 +90,11 @@ const TEXTS: Partial<Record<ErrorTextKey, Texts>> = {
     ja: '先にアプリにサインインしてください。',
   },
   NO_SECURE_RANDOM: GENERIC,
+  CONTEXT_MISMATCH: {
+    en: 'What this phone was shown is not what the site sent. Nothing was signed in; scan again on a network you trust.',
+    zh: '此手机显示的信息与网站发送的不一致，未登录。请在可信网络下重新扫描。',
+    ja: 'この端末に表示された内容はサイトが送った内容と異なります。サインインはされていません。信頼できるネットワークでもう一度スキャンしてください。',
+  },
   NOT_CONFIRMED: {
     en: 'Sign-in was not confirmed.',
     zh: '登录未确认。',

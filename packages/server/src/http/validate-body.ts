@@ -3,9 +3,9 @@
  * `INVALID_REQUEST` before it reaches a service, so malformed input cannot change state.
  */
 import {
-  type ConfirmBody,
   DEVICE_LABEL_RULE,
   isCode,
+  isContextDigest,
   isDeviceId,
   isDeviceLabel,
   isPublicKeyText,
@@ -15,6 +15,7 @@ import {
   type RevokeDeviceBody,
   type ScanBody,
 } from '@qrlogin/protocol';
+import type { ParsedConfirmBody } from '../confirm-evidence.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,10 +67,17 @@ export function parseScanBody(body: Json): ScanBody {
   return body as unknown as ScanBody;
 }
 
-/** Validates a confirm body (`code` optional). */
-export function parseConfirmBody(body: Json): ConfirmBody {
-  const { code, ...rest } = body;
-  const signed = parseScanBody(rest);
+/**
+ * Validates a confirm body (`code` optional). `contextDigest` is left optional here so that an
+ * outdated app's body without it is answered `UNSUPPORTED_VERSION`, not a shape error.
+ */
+export function parseConfirmBody(body: Json): ParsedConfirmBody {
+  const { code, contextDigest, ...rest } = body;
+  const signed: ParsedConfirmBody = parseScanBody(rest);
+  if (contextDigest !== undefined) {
+    field(isContextDigest(contextDigest), 'contextDigest', 'a 43-character canonical base64url digest');
+    signed.contextDigest = contextDigest as string;
+  }
   if (code === undefined) return signed;
   field(isCode(code), 'code', 'two digits');
   return { ...signed, code: code as string };

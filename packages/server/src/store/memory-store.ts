@@ -39,6 +39,10 @@ function copy(r: SessionRecord): SessionRecord {
     scanIp: r.scanIp,
     rejectReason: r.rejectReason,
     claimedAt: r.claimedAt,
+    context: r.context,
+    contextDigest: r.contextDigest,
+    // Flat strings: one spread copies it whole.
+    receipt: r.receipt === undefined ? undefined : { ...r.receipt },
     loginId: r.loginId,
   };
 }

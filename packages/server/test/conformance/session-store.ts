@@ -66,6 +66,26 @@ export function testSessionStore(name: string, factory: () => Promise<SessionSto
         expect(await store.get(record.id)).toEqual(claimed);
       });
 
+      it('keeps the context, its digest and the approval receipt, and copies the receipt in and out', async () => {
+        const record = sessionRecord({ now: clock.now() });
+        await store.create(record, retain());
+        const scanned: SessionRecord = {
+          ...scannedRecord(record, clock.now()),
+          context: 'qrlogin-context-v1\norigin:https://example.com',
+          contextDigest: 'eL5kWRf5q9YPc43cOjzFeOFIOBvqX4CMnnU8J5pEbQE',
+        };
+        expect(await store.compareAndSet(scanned, 1, retain())).toBe(true);
+        expect(await store.get(record.id)).toEqual(scanned);
+        const receipt = { message: 'qrlogin-signature-v3', signature: 'sig', publicKey: 'key', context: 'ctx' };
+        const confirmed: SessionRecord = { ...scanned, state: 'confirmed', version: 3, receipt };
+        expect(await store.compareAndSet(confirmed, 2, retain())).toBe(true);
+        receipt.context = 'changed';
+        const read = (await store.get(record.id)) as SessionRecord;
+        expect(read).toEqual({ ...confirmed, receipt: { ...receipt, context: 'ctx' } });
+        (read.receipt as { context: string }).context = 'changed again';
+        expect((await store.get(record.id))?.receipt?.context).toBe('ctx');
+      });
+
       it('answers null for an id that was never created', async () => {
         expect(await store.get(randomId())).toBeNull();
       });
