@@ -5,8 +5,10 @@
  * the other browser and the phone stay signed in; "this wasn't me" ends the rest; the signed-in
  * user's web endpoints list and end only their own logins.
  */
+import { type ApprovalReceipt, verifyReceipt } from '@qrlogin/server';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { betterAuthDeviceStore } from '../src/index.js';
 import { openLoginPage } from './helpers/browser.js';
 import { DATABASES, type TestDatabase } from './helpers/databases.js';
 import { type Host, SESSION_COOKIE, startHost, whoIs as whoIsOn } from './helpers/host.js';
@@ -68,6 +70,12 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
 
     const listed = await phone.app.listLogins();
     expect(listed.map((login) => login.id)).toEqual([second.loginId, first.loginId]);
+    // The receipt went through the qrloginLogin row (JSON text) and still verifies against the
+    // device key in the qrloginDevice row.
+    const stored = await host.qr.listLogins(phone.userId);
+    const device = await betterAuthDeviceStore((await host.auth.$context).adapter).get(phone.deviceId);
+    const verified = await verifyReceipt(stored[0]?.receipt as ApprovalReceipt, device?.publicKey);
+    expect(verified).toMatchObject({ deviceId: phone.deviceId, sessionId: stored[0]?.sessionId });
     expect(listed.every((login) => login.endedAt === undefined)).toBe(true);
 
     await phone.app.endLogin(first.loginId);
