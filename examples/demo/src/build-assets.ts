@@ -17,7 +17,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * Builds `login.js` (the `<qr-login>` element), `phone.js` (the phone simulator on
- * `@qrlogin/app`) and reads `demo.css`. Returns them by file name.
+ * `@qrlogin/app`), `signed-in.js` (the signed-in page's watch on `/me`) and reads `demo.css`. Returns them by file name.
  *
  * @example
  * const assets = await buildAssets();
@@ -28,7 +28,7 @@ export async function buildAssets(): Promise<Map<string, Asset>> {
     entryPoints: {
       login: here('./client/login.ts'),
       phone: here('./client/phone.ts'),
-      'link-phone': here('./client/link-phone.ts'),
+      'signed-in': here('./client/signed-in.ts'),
     },
     bundle: true,
     format: 'esm',

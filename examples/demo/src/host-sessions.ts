@@ -15,6 +15,8 @@ export interface HostSession {
   /** Who asked, from the redemption: shown on the signed-in page. */
   requester: RequesterContext;
   signedInAt: number;
+  /** The qrlogin login this session came from (`redemption.loginId`): signing out ends it too. */
+  loginId: string;
 }
 
 /** A map of random ids to values, with a lifetime. */
@@ -32,7 +34,7 @@ export interface HostSessionStore<T> {
  *
  * @example
  * const sessions = hostSessionStore<HostSession>({ ttlSeconds: 86400 });
- * const id = sessions.create({ userId, deviceId, requester, signedInAt: Date.now() });
+ * const id = sessions.create({ userId, deviceId, requester, signedInAt: Date.now(), loginId });
  */
 export function hostSessionStore<T>(options: { ttlSeconds: number; now?: () => number }): HostSessionStore<T> {
   const now = options.now ?? Date.now;

@@ -4,7 +4,7 @@
  */
 
 /**
- * The section's markup (no inline script or style: `link-phone.js` defines the element).
+ * The section's markup (no inline script or style: `signed-in.js` defines the element).
  *
  * @example
  * body: `<main>…${linkPhoneSection()}</main>`

@@ -42,13 +42,14 @@ export function signedInPage(session: HostSession): string {
   const browser = [requester.browser, requester.os].filter(Boolean).join(' on ') || 'an unknown browser';
   return layout({
     title: 'Signed in — qrlogin demo',
-    script: 'link-phone.js',
+    script: 'signed-in.js',
     body: `<main class="card">
 <h1 class="signed-in">Signed in as <span id="user">${escapeHtml(session.userId)}</span></h1>
 <p>This browser (${escapeHtml(browser)}) was signed in at
 <time datetime="${new Date(session.signedInAt).toISOString()}">${escapeHtml(new Date(session.signedInAt).toUTCString())}</time>
 by device <code>${escapeHtml(session.deviceId)}</code>. The page reads this from the host's own
-cookie session; qrlogin only vouched for the login once.</p>
+cookie session; qrlogin only vouched for the login once. End it from the phone (under "Where you're
+signed in") and this page goes back to the QR code.</p>
 <form method="post" action="/logout"><button type="submit" class="button">Sign out</button></form>
 ${linkPhoneSection()}
 </main>`,

@@ -1,7 +1,7 @@
 /**
  * The phone simulator's page skeleton: `phone.js` (on `@qrlogin/app`) fills it in. The camera,
- * the paste form and the confirm screen are all here from the start and shown as needed, so the
- * script never writes markup.
+ * the paste form, the confirm screen and "Where you're signed in" are all here from the start and
+ * shown as needed; the script only adds one list item per login, built from text nodes.
  */
 import { escapeHtml, layout } from './html.js';
 import { phoneAccountsMarkup } from './phone-accounts-markup.js';
@@ -65,6 +65,7 @@ export function phonePage(userId: string): string {
 <button id="reject" class="button decide" type="button">Reject</button>
 <button id="confirm" class="button decide" type="submit">Confirm</button>
 </div>
+<button id="report" class="button secondary report" type="button">This wasn't me</button>
 </form>
 </section>
 
@@ -73,6 +74,13 @@ ${phoneAccountsMarkup(userId)}
 <section id="result-screen" class="screen" hidden>
 <p id="result" class="result" role="status"></p>
 <button id="scan-again" class="button" type="button">Scan another code</button>
+</section>
+
+<section id="logins" class="logins" aria-labelledby="logins-title">
+<h2 id="logins-title">Where you're signed in</h2>
+<p id="logins-status" class="hint" role="status">Loading…</p>
+<ul id="login-list" class="login-list"></ul>
+<button id="end-all" class="button secondary" type="button" hidden>End all</button>
 </section>
 </main>`,
   });

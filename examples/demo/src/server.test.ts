@@ -72,6 +72,7 @@ describe('pages', () => {
     for (const [name, type] of [
       ['login.js', 'text/javascript'],
       ['phone.js', 'text/javascript'],
+      ['signed-in.js', 'text/javascript'],
       ['demo.css', 'text/css'],
     ]) {
       const response = await fetch(`${demo.url}/assets/${name}`);
@@ -183,5 +184,46 @@ describe('POST /login/qr', () => {
     expect(out.headers.getSetCookie()[0]).toMatch(/^demo_session=; Path=\/; Max-Age=0;/);
     // The old cookie is dead on the server too, not only deleted in the browser.
     expect(await (await fetch(demo.url, { headers: { cookie } })).text()).toContain('<qr-login');
+  });
+});
+
+describe('the ledger: GET /me and endSession', () => {
+  /** Two browsers signed in by QR; their cookies. */
+  const signIn = async () => {
+    const response = await redeem(await confirmedSession(), { origin: demo.url });
+    expect(response.status).toBe(200);
+    return (response.headers.getSetCookie()[0] as string).split(';')[0] as string;
+  };
+  const me = (cookie?: string) => fetch(`${demo.url}/me`, cookie ? { headers: { cookie } } : {});
+
+  it('ending one login ends exactly that browser’s host session', async () => {
+    const first = await signIn();
+    const second = await signIn();
+    const answer = await me(first);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(await answer.json()).toMatchObject({ userId: 'ana@example.com' });
+    expect((await me()).status).toBe(401);
+    expect((await me('demo_session=forged')).status).toBe(401);
+
+    const [newest, older] = await demo.qr.listLogins('ana@example.com');
+    expect(await demo.qr.revokeLogin(older?.id as string)).toBe(true);
+    expect((await me(first)).status).toBe(401);
+    expect(await (await fetch(demo.url, { headers: { cookie: first } })).text()).toContain('<qr-login');
+    expect((await me(second)).status).toBe(200);
+    // Idempotent: ending it again changes nothing, and the other login is untouched.
+    expect(await demo.qr.revokeLogin(older?.id as string)).toBe(false);
+    expect((await me(second)).status).toBe(200);
+    expect(await demo.qr.revokeLogin(newest?.id as string)).toBe(true);
+    expect((await me(second)).status).toBe(401);
+  });
+
+  it('signing out on the site ends that login in the ledger too (reason host)', async () => {
+    const cookie = await signIn();
+    const [login] = await demo.qr.listLogins('ana@example.com');
+    expect(login?.endedAt).toBeUndefined();
+    const out = await fetch(`${demo.url}/logout`, { method: 'POST', headers: { cookie }, redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect((await demo.qr.listLogins('ana@example.com')).find((l) => l.id === login?.id)?.endReason).toBe('host');
   });
 });

@@ -14,6 +14,7 @@ import { describeDemoRequester } from './describe-demo-requester.js';
 import { type HostSession, hostSessionStore } from './host-sessions.js';
 import { HttpError } from './http-error.js';
 import { loginPage, signedInPage } from './login-page.js';
+import { sendMe } from './me-route.js';
 import { phonePage } from './phone-page.js';
 import { promptInbox } from './prompt-inbox.js';
 import { readRedeemInput } from './read-redeem-input.js';
@@ -109,6 +110,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const logins = hostSessionStore<HostSession>({ ttlSeconds: DAY_SECONDS });
   // The mobile app's own sign-in, simulated: a token cookie that /phone hands out.
   const appUsers = hostSessionStore<string>({ ttlSeconds: DAY_SECONDS });
+  // Which host session each qrlogin login created, so ending the login (from the phone) ends it.
+  const hostSessionOfLogin = new Map<string, string>();
 
   const inbox = promptInbox();
   const qr = createQrLogin({
@@ -128,6 +131,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         ? logins.get(cookies.get(SESSION_COOKIE))?.userId
         : appUsers.get(cookies.get(APP_COOKIE));
       return userId ? { userId } : null;
+    },
+    endSession: (login) => {
+      logins.delete(hostSessionOfLogin.get(login.id));
+      hostSessionOfLogin.delete(login.id);
     },
   });
   qr.attach(server);
@@ -163,7 +170,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       deviceId: login.deviceId,
       requester: login.requester,
       signedInAt: login.redeemedAt,
+      loginId: login.loginId,
     });
+    hostSessionOfLogin.set(login.loginId, id);
     send(
       200,
       {
@@ -196,6 +205,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (url.pathname === '/tv' && (method === 'GET' || method === 'HEAD')) {
       return send(200, pageHeaders(), loginPage({ tv: true }));
     }
+    if (url.pathname === '/me' && (method === 'GET' || method === 'HEAD')) {
+      return sendMe(logins.get(cookies.get(SESSION_COOKIE)), send);
+    }
     if (url.pathname === '/login/qr') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
       return redeemRoute(req, send);
@@ -203,7 +215,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (url.pathname === '/logout') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
       checkSameOrigin(req);
+      const signedIn = logins.get(cookies.get(SESSION_COOKIE));
       logins.delete(cookies.get(SESSION_COOKIE));
+      // The phone's "Where you're signed in" then shows this browser as signed out.
+      if (signedIn) await qr.revokeLogin(signedIn.loginId);
       return send(303, { location: '/', 'set-cookie': cookie(SESSION_COOKIE, '', 0, 'Lax') });
     }
     if (url.pathname === '/phone' && (method === 'GET' || method === 'HEAD')) {

@@ -13,6 +13,9 @@
  */
 export { type AuthWithContext, attachQrLogin } from './attach-qr-login.js';
 export { betterAuthDeviceStore } from './better-auth-device-store.js';
+export { type BetterAuthLoginLedgerExtras, betterAuthLoginLedger } from './better-auth-login-ledger.js';
+export { endBetterAuthSession } from './end-better-auth-session.js';
+export { QR_LOGIN_ACCOUNT_PATH } from './paths.js';
 export {
   QR_LOGIN_PATH,
   type QrLoginPlugin,
@@ -20,4 +23,5 @@ export {
   qrLogin,
   qrLoginInstance,
 } from './qr-login.js';
+export type { AccountLogin, EndLoginBody } from './qr-login-account-endpoints.js';
 export { qrLoginSchema } from './schema.js';

@@ -10,17 +10,21 @@ import { type AuthContext, type BetterAuthPlugin, HIDE_METADATA } from 'better-a
 import { APIError, createAuthEndpoint, getIP, getSessionFromCtx } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
 import { betterAuthDeviceStore } from './better-auth-device-store.js';
+import { betterAuthLoginLedger } from './better-auth-login-ledger.js';
+import { endBetterAuthSession, endLoginOfDeletedSession } from './end-better-auth-session.js';
+import { QR_LOGIN_PATH } from './paths.js';
+import { qrLoginAccountEndpoints } from './qr-login-account-endpoints.js';
 import { redeemBody } from './redeem-body.js';
 import { qrLoginSchema } from './schema.js';
 
-/** Where the plugin's routes live under better-auth's base path, e.g. `/api/auth/qr-login`. */
-export const QR_LOGIN_PATH = '/qr-login';
+export { QR_LOGIN_PATH } from './paths.js';
 
 /**
  * Options of {@link qrLogin}: qrlogin's own options, minus what better-auth provides (where the
- * routes are mounted, where devices live, who is signed in).
+ * routes are mounted, where devices and logins live, who is signed in, how a login's session ends).
  */
-export interface QrLoginPluginOptions extends Omit<QrLoginOptions, 'origin' | 'basePath' | 'devices' | 'authenticate'> {
+export interface QrLoginPluginOptions
+  extends Omit<QrLoginOptions, 'origin' | 'basePath' | 'devices' | 'authenticate' | 'logins' | 'endSession'> {
   /**
    * The site's origin: audience of every device signature and base of the QR URL.
    * @default the origin of better-auth's `baseURL`
@@ -101,36 +105,44 @@ function apiError(error: QrLoginError): APIError {
  */
 export function qrLogin(options: QrLoginPluginOptions = {}) {
   if (!options || typeof options !== 'object') throw new TypeError('qrLogin: options must be an object');
-  for (const name of ['basePath', 'devices', 'authenticate'] as const) {
+  for (const name of ['basePath', 'devices', 'authenticate', 'logins', 'endSession'] as const) {
     if (name in options) {
       throw new TypeError(`qrLogin: option "${name}" is better-auth's to decide (base path, database, session)`);
     }
   }
-  let qr: QrLogin | undefined;
+  let built: { qr: QrLogin; logins: ReturnType<typeof betterAuthLoginLedger> } | undefined;
   // Who signed in, per device-registration request: the endpoint asks better-auth, qrlogin's
   // `authenticate` hook reads the answer for the very same Request object.
   const signedIn = new WeakMap<Request, string | null>();
+  // better-auth session ids the plugin is deleting itself (ending a login), for the sign-out hook.
+  const ending = new Set<string>();
 
-  const instance = (context: AuthContext): QrLogin => {
-    if (qr) return qr;
+  const build = (context: AuthContext) => {
+    if (built) return built;
     const baseURL = context.baseURL ? new URL(context.baseURL) : null;
     const origin = options.origin ?? baseURL?.origin;
     if (!origin) {
       throw new TypeError('qrLogin: option "origin" is required when better-auth has no static baseURL');
     }
     const authPath = (baseURL?.pathname ?? context.options.basePath ?? '/api/auth').replace(/\/+$/, '');
-    qr = createQrLogin({
+    const logins = betterAuthLoginLedger(context.adapter);
+    const qr = createQrLogin({
       ...options,
       origin,
       basePath: authPath + QR_LOGIN_PATH,
       devices: betterAuthDeviceStore(context.adapter),
+      // Ending a login from the phone ends the better-auth session its redeem created.
+      logins,
+      endSession: (login) => endBetterAuthSession(context, logins, login, ending),
       authenticate: (request) => {
         const userId = signedIn.get(request);
         return userId ? { userId } : null;
       },
     });
-    return qr;
+    built = { qr, logins };
+    return built;
   };
+  const instance = (context: AuthContext): QrLogin => build(context).qr;
 
   // Every qrlogin route is one better-auth endpoint that hands the untouched Request to qrlogin's
   // Web core (`disableBody`, so the body stream is still unread), which answers in qrlogin's own
@@ -165,6 +177,9 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
             '@qrlogin/redis, or store: memoryStore() if one process serves every request',
         );
       }
+      // A QR-created session deleted by better-auth itself (sign-out, revokeSession…) ends its login.
+      const after = (session: { id: string }) => endLoginOfDeletedSession(session.id, () => build(context), ending);
+      return { options: { databaseHooks: { session: { delete: { after } } } } };
     },
     endpoints: {
       qrLoginCreateSession: forward(`${QR_LOGIN_PATH}/sessions`, 'POST'),
@@ -172,6 +187,8 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       qrLoginScan: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/scan`, 'POST'),
       qrLoginConfirm: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/confirm`, 'POST'),
       qrLoginReject: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/reject`, 'POST'),
+      qrLoginShortCode: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/short-code`, 'POST'),
+      qrLoginFindSession: forward(`${QR_LOGIN_PATH}/find-session`, 'POST'),
       // POST registers a device; GET lists the signed-in user's devices (web side).
       qrLoginRegisterDevice: forward(`${QR_LOGIN_PATH}/devices`, ['GET', 'POST'], true),
       qrLoginRevokeDevice: forward(`${QR_LOGIN_PATH}/devices/:deviceId/revoke`, 'POST'),
@@ -185,6 +202,15 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
       qrLoginConfirmLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/confirm`, 'POST', true),
       qrLoginRejectLink: forward(`${QR_LOGIN_PATH}/links/:sessionId/reject`, 'POST', true),
       qrLoginLinkCodePage: forward(`${QR_LOGIN_PATH}/link/:version/:sessionId`, 'GET'),
+      qrLoginListLogins: forward(`${QR_LOGIN_PATH}/logins/list`, 'POST'),
+      qrLoginEndLogin: forward(`${QR_LOGIN_PATH}/logins/:loginId/end`, 'POST'),
+      qrLoginEndAllLogins: forward(`${QR_LOGIN_PATH}/logins/end-all`, 'POST'),
+      qrLoginReportLogin: forward(`${QR_LOGIN_PATH}/logins/:loginId/report`, 'POST'),
+      qrLoginReport: forward(`${QR_LOGIN_PATH}/sessions/:sessionId/report`, 'POST'),
+      ...qrLoginAccountEndpoints({
+        qr: instance,
+        loginOfAuthSession: (context, id) => build(context).logins.loginOfAuthSession(id),
+      }),
       /**
        * `POST {basePath}/qr-login/redeem` with `{ sessionId, browserSecret }`: redeems a
        * confirmed qrlogin session once and signs this browser in with a new better-auth session.
@@ -205,8 +231,16 @@ export function qrLogin(options: QrLoginPluginOptions = {}) {
           if (!user) throw apiError(new QrLoginError('UNAUTHENTICATED', 'the approving user no longer exists'));
           // A new row in better-auth's session table (its databaseHooks run), never the phone's session.
           const session = await ctx.context.internalAdapter.createSession(user.id);
+          const { logins } = build(ctx.context);
+          await logins.linkAuthSession(redemption.loginId, session.id);
+          // Ended from the phone between the ledger write and the link: that end found no session
+          // to delete, so this one must not outlive it.
+          if ((await logins.get(redemption.loginId))?.endedAt !== undefined) {
+            await ctx.context.internalAdapter.deleteSession(session.token);
+            throw apiError(new QrLoginError('UNAUTHENTICATED', 'this login was ended from the phone'));
+          }
           await setSessionCookie(ctx, { session, user });
-          return ctx.json({ token: session.token, user, deviceId: redemption.deviceId });
+          return ctx.json({ token: session.token, user, deviceId: redemption.deviceId, loginId: redemption.loginId });
         },
       ),
     },

@@ -90,7 +90,7 @@ describe('qrLogin() options', () => {
   });
 
   it('refuses the options better-auth decides, by name', () => {
-    for (const name of ['basePath', 'devices', 'authenticate']) {
+    for (const name of ['basePath', 'devices', 'authenticate', 'logins', 'endSession']) {
       expect(() => qrLogin({ [name]: undefined } as never)).toThrow(new RegExp(`"${name}"`));
     }
   });

@@ -9,10 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { betterAuthDeviceStore } from '../src/index.js';
 import { openLoginPage } from './helpers/browser.js';
 import { DATABASES, type TestDatabase } from './helpers/databases.js';
-import { type Host, startHost } from './helpers/host.js';
+import { type Host, SESSION_COOKIE, startHost, whoIs as whoIsOn } from './helpers/host.js';
 import { authClientWithJar, signedInPhone } from './helpers/phone.js';
-
-const SESSION_COOKIE = 'better-auth.session_token';
 
 describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
   let db: TestDatabase;
@@ -39,10 +37,7 @@ describe.each(DATABASES)('qrLogin() on $kind', ({ open, skip }) => {
   });
 
   /** Who a cookie jar is signed in as, asked of better-auth itself. */
-  const whoIs = async (cookies: Map<string, string>) => {
-    const headers = new Headers({ cookie: `${SESSION_COOKIE}=${cookies.get(SESSION_COOKIE) ?? ''}` });
-    return host.auth.api.getSession({ headers });
-  };
+  const whoIs = (cookies: Map<string, string>) => whoIsOn(host, cookies);
 
   it('links a new phone from a signed-in better-auth session: the right code registers it to that user', async () => {
     const phone = await signedInPhone(host.url, 'ana@example.com');

@@ -20,6 +20,9 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   NETWORK_ERROR: 'The site could not be reached. Check the connection and try again.',
   PROMPT_WRONG_USER: 'This sign-in request is for another account than the one this phone is signed in to.',
   SHORT_CODE_NOT_FOUND: 'No sign-in is waiting for this code. Check it on the computer and type it again.',
+  SCANS_LOCKED: 'You reported a sign-in you did not start, so new sign-ins are paused for a while.',
+  LOGIN_NOT_FOUND: 'That sign-in is no longer listed.',
+  END_SESSION_FAILED: 'The site could not sign that browser out just now. Try again.',
 };
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The signed-in page's script: `<qr-link-device>` (from the separate `@qrlogin/browser/link`
+ * The signed-in page's "Link a new phone" panel (imported by `signed-in.ts`): `<qr-link-device>` (from the separate `@qrlogin/browser/link`
  * entry, so the login page does not load it) and, as on the login page, a demo-only shortcut that
  * opens the phone simulator with the current code's link.
  */

@@ -50,6 +50,7 @@ export function phoneElements() {
     countdown: byId('confirm-countdown', HTMLElement),
     confirm: byId('confirm', HTMLButtonElement),
     reject: byId('reject', HTMLButtonElement),
+    report: byId('report', HTMLButtonElement),
     result: byId('result', HTMLElement),
     scanAgain: byId('scan-again', HTMLButtonElement),
   };

@@ -12,6 +12,7 @@ import { localStorageKeyStore } from './local-storage-key-store.js';
 import { phoneElements } from './page-elements.js';
 import { phoneAccounts } from './phone-accounts.js';
 import { mountDevicesPanel } from './phone-devices.js';
+import { phoneLedger } from './phone-ledger.js';
 import { watchPrompts } from './phone-prompts.js';
 import { showLoginRequest } from './show-login-request.js';
 
@@ -29,6 +30,7 @@ let app: QrLoginApp | undefined;
 let request: LoginRequest | undefined;
 let stopCountdown = () => {};
 let camera: AbortController | undefined;
+const ledger = phoneLedger(() => app);
 
 type Screen = keyof typeof ui.screens;
 
@@ -87,15 +89,21 @@ async function scan(text: string, open?: (a: QrLoginApp) => Promise<LoginRequest
   (request.codeRequired ? ui.codeInput : ui.confirm).focus();
 }
 
-async function decide(action: 'confirm' | 'reject'): Promise<void> {
+async function decide(action: 'confirm' | 'reject' | 'report'): Promise<void> {
   const current = request;
   if (!current) return;
   ui.confirm.disabled = true;
   ui.reject.disabled = true;
+  ui.report.disabled = true;
   try {
     if (action === 'confirm') {
       await current.confirm({ code: ui.codeInput.value });
       finish('confirmed', 'Confirmed. The computer is signing you in.');
+      void ledger.refresh();
+    } else if (action === 'report') {
+      await current.report();
+      finish('rejected', 'Reported. Nobody was signed in, and new scans are paused for a while.');
+      void ledger.refresh();
     } else {
       await current.reject();
       finish('rejected', 'Rejected. Nobody was signed in.');
@@ -106,6 +114,7 @@ async function decide(action: 'confirm' | 'reject'): Promise<void> {
       ui.countdown.textContent = describeError(error);
       ui.confirm.disabled = false;
       ui.reject.disabled = false;
+      ui.report.disabled = false;
       ui.codeInput.focus();
       return;
     }
@@ -128,6 +137,7 @@ ui.decisionForm.addEventListener('submit', (event) => {
   void decide('confirm');
 });
 ui.reject.addEventListener('click', () => void decide('reject'));
+ui.report.addEventListener('click', () => void decide('report'));
 ui.scanAgain.addEventListener('click', () => show('scan'));
 ui.addAccount.addEventListener('click', async () => {
   ui.deviceStatus.textContent = await accounts.addSecondUser().catch(describeError);
@@ -159,6 +169,7 @@ try {
   show('scan');
   // A prompt from a linked browser lands on the same confirm screen as a scan.
   watchPrompts((qrPayload) => void scan(qrPayload));
+  void ledger.refresh();
   // Opening `/phone?qr=<link>` scans that link, like an app opened from the QR's own URL.
   const opened = new URLSearchParams(location.search).get('qr');
   if (opened) {

@@ -29,6 +29,7 @@ export function showLoginRequest(ui: PhoneElements, request: LoginRequest): () =
   ui.codeInput.value = '';
   ui.confirm.disabled = false;
   ui.reject.disabled = false;
+  ui.report.disabled = false;
 
   const tick = () => {
     const seconds = Math.max(0, Math.ceil((request.localExpiresAt - Date.now()) / 1000));

@@ -92,3 +92,17 @@ export async function startHost(
     },
   };
 }
+
+/** better-auth's session cookie name, as the hosts here configure it (the default). */
+export const SESSION_COOKIE = 'better-auth.session_token';
+
+/**
+ * Who a cookie jar is signed in as, asked of better-auth itself (`null`: nobody).
+ *
+ * @example
+ * expect((await whoIs(host, page.cookies))?.user.id).toBe(phone.userId);
+ */
+export function whoIs(host: Pick<Host, 'auth'>, cookies: Map<string, string>) {
+  const headers = new Headers({ cookie: `${SESSION_COOKIE}=${cookies.get(SESSION_COOKIE) ?? ''}` });
+  return host.auth.api.getSession({ headers });
+}
