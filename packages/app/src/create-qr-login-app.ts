@@ -3,13 +3,13 @@
  * user's answer.
  */
 import {
+  APP_ROUTES,
   isDeviceId,
   isSessionId,
   parseQrPayload,
   QrLoginError,
   type QrPayload,
   type RevokeDeviceBody,
-  ROUTES,
   type ScanBody,
 } from '@qrlogin/protocol';
 import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
@@ -163,7 +163,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
       const timestamp = Math.floor(now());
       const signature = await sign({ action: 'scan', audience: origin, sessionId, deviceId, timestamp });
       const body: ScanBody = { deviceId, timestamp, signature };
-      return postJson(href + ROUTES.scan(sessionId), body, { fetch });
+      return postJson(href + APP_ROUTES.scan(sessionId), body, { fetch });
     });
 
   const app = {
@@ -211,7 +211,7 @@ export function createQrLoginApp(options: QrLoginAppOptions): QrLoginApp {
           beforeSign,
         )({ action: 'revoke', audience: origin, deviceId, timestamp });
         const body: RevokeDeviceBody = { timestamp, signature };
-        await postJson(href + ROUTES.revokeDevice(deviceId), body, { fetch });
+        await postJson(href + APP_ROUTES.revokeDevice(deviceId), body, { fetch });
       } finally {
         borrowed.release();
       }

@@ -4,12 +4,12 @@
  * are the QR path's; the server adds number matching for every such session.
  */
 import {
+  APP_ROUTES,
   type FindSessionBody,
   type FindSessionResponse,
   isSessionId,
   normalizeShortCode,
   QrLoginError,
-  ROUTES,
   type SignedFields,
 } from '@qrlogin/protocol';
 import type { FetchLike } from './platform.js';
@@ -44,7 +44,7 @@ export async function findSession(context: FindSessionContext, input: string): P
   const timestamp = Math.floor(context.now());
   const signature = await context.sign({ action: 'find-session', audience, deviceId, ref: shortCode, timestamp });
   const body: FindSessionBody = { deviceId, shortCode, timestamp, signature };
-  const answer = (await postJson(context.href + ROUTES.findSession, body, { fetch: context.fetch })) as
+  const answer = (await postJson(context.href + APP_ROUTES.findSession, body, { fetch: context.fetch })) as
     | Partial<FindSessionResponse>
     | undefined;
   if (!isSessionId(answer?.sessionId)) throw new QrLoginError('INTERNAL_ERROR', 'the server sent a malformed answer');

@@ -4,13 +4,13 @@
  * the user types that code on the page; the key is then a registered device of the page's user.
  */
 import {
+  APP_ROUTES,
   isDeviceId,
   type LinkClaimBody,
   type LinkClaimResponse,
   parseQrPayload,
   QrLoginError,
   type RequesterContext,
-  ROUTES,
 } from '@qrlogin/protocol';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
@@ -132,7 +132,7 @@ export async function linkDevice(options: LinkDeviceOptions): Promise<LinkedDevi
       timestamp,
     });
     const body: LinkClaimBody = { publicKey: keys.publicKey, label, timestamp, signature };
-    return (await postJson(href + ROUTES.linkClaim(sessionId), body, { fetch })) as LinkClaimResponse;
+    return (await postJson(href + APP_ROUTES.linkClaim(sessionId), body, { fetch })) as LinkClaimResponse;
   };
   let answer = await claim();
   const code = answer.code;

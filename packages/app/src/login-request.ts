@@ -4,6 +4,7 @@
  * never renders half a request.
  */
 import {
+  APP_ROUTES,
   type DecisionResponse,
   isChallenge,
   isCode,
@@ -11,7 +12,6 @@ import {
   type LoginRequest as LoginRequestBody,
   QrLoginError,
   type ReportResponse,
-  ROUTES,
   SESSION_STATES,
 } from '@qrlogin/protocol';
 import { contextDigestOf } from './context-digest.js';
@@ -205,7 +205,7 @@ export function createLoginRequest(
       // Confirm signs the digest of what was displayed (version 3); reject and report bind no context.
       const digest = action === 'confirm' ? { contextDigest } : {};
       const signature = await context.sign({ ...fields, ...digest });
-      const route = action === 'report' ? LOGIN_ROUTES.report(sessionId) : ROUTES[action](sessionId);
+      const route = action === 'report' ? LOGIN_ROUTES.report(sessionId) : APP_ROUTES[action](sessionId);
       const payload = {
         deviceId: context.deviceId,
         timestamp,

@@ -3,13 +3,13 @@
  * by this device's key (actions `list-devices`, `rename-device`, `revoke-device`).
  */
 import {
+  APP_ROUTES,
   DEVICE_LABEL_RULE,
   type DeviceListResponse,
   type DeviceSummary,
   isDeviceId,
   isDeviceLabel,
   type RenameDeviceBody,
-  ROUTES,
   type SignedDeviceCallBody,
   type SignedFields,
 } from '@qrlogin/protocol';
@@ -87,14 +87,14 @@ export function manageDevices(context: DeviceManagementContext): DeviceManagemen
 
   return {
     async listDevices() {
-      return ((await call(ROUTES.listDevices, { action: 'list-devices' })) as DeviceListResponse).devices;
+      return ((await call(APP_ROUTES.listDevices, { action: 'list-devices' })) as DeviceListResponse).devices;
     },
     async renameDevice(id, label) {
       if (!isDeviceLabel(label) || label.trim() === '')
         throw new TypeError(`label must be ${DEVICE_LABEL_RULE}, not only spaces`);
       const ref = target(id);
       return (await call(
-        ROUTES.renameDevice(ref),
+        APP_ROUTES.renameDevice(ref),
         { action: 'rename-device', ref, text: label },
         { label },
       )) as DeviceSummary;
@@ -102,7 +102,7 @@ export function manageDevices(context: DeviceManagementContext): DeviceManagemen
     async revokeDevice(id) {
       const ref = target(id);
       if (ref === deviceId) return context.revokeSelf();
-      await call(ROUTES.revokeUserDevice(ref), { action: 'revoke-device', ref });
+      await call(APP_ROUTES.revokeUserDevice(ref), { action: 'revoke-device', ref });
     },
   };
 }

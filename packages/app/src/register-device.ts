@@ -3,13 +3,13 @@
  * the user is signed in to the host app.
  */
 import {
+  APP_ROUTES,
   DEVICE_LABEL_RULE,
   isDeviceId,
   isDeviceLabel,
   MAX_USER_ID_LENGTH,
   QrLoginError,
   type RegisterDeviceBody,
-  ROUTES,
 } from '@qrlogin/protocol';
 import { type BeforeSign, createSigner } from './create-signer.js';
 import type { DeviceKeys } from './device-keys.js';
@@ -104,7 +104,7 @@ export async function registerDevice(options: RegisterDeviceOptions): Promise<{ 
     timestamp,
   });
   const body: RegisterDeviceBody = { publicKey: options.keys.publicKey, label: options.label, timestamp, signature };
-  const answer = await postJson(href + ROUTES.devices, body, { fetch: options.fetch, headers: options.headers });
+  const answer = await postJson(href + APP_ROUTES.devices, body, { fetch: options.fetch, headers: options.headers });
   const deviceId = (answer as { deviceId?: unknown } | undefined)?.deviceId;
   if (!isDeviceId(deviceId)) {
     throw new QrLoginError('INTERNAL_ERROR', 'the server answered the registration without a valid deviceId');

@@ -91,7 +91,7 @@ describe('bundling the build', () => {
       expect(result.size, result.name).toBeGreaterThan(5_000); // a real measurement, not an empty bundle
       expect(result.size, result.name).toBeLessThanOrEqual(result.limit);
     }
-    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(21_000); // 14 kB → 18 kB for nacl-fast (bench scenario 8) → 19 kB for the account-bound registration and label checks → 21 kB for the ledger, device, account, short-code and link calls (issues 18, 19)
+    expect(Math.max(...results.map((r) => r.limit))).toBeLessThanOrEqual(22_500); // 14 kB → 18 kB for nacl-fast (bench scenario 8) → 19 kB for the account-bound registration and label checks → 22.5 kB for the context digest and the ledger, device, account, short-code and link calls (issues 18, 19; a typical app stays under 21 kB)
   });
 
   const unavailable = hermesUnavailableReason();

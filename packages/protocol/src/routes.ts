@@ -7,6 +7,26 @@ export const ROUTES = {
   sessions: '/sessions',
   /** `GET ?after=N` long-poll (browser, `Authorization: Bearer <browserSecret>`); `DELETE` cancels. */
   session: (sessionId: string) => `/sessions/${sessionId}`,
+  /** `GET` WebSocket upgrade (browser). */
+  socket: '/ws',
+  /** `POST` the session's "Can't scan?" short code (browser, `Authorization: Bearer <browserSecret>`). */
+  shortCode: (sessionId: string) => `/sessions/${sessionId}/short-code`,
+  /** `POST` — a signed-in browser creates a link session to add a new phone (host-authenticated). */
+  links: '/links',
+  /** `POST { browserSecret, code }` (browser, host-authenticated). */
+  linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
+  /** `POST { browserSecret }` (browser, host-authenticated). */
+  linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
+} as const;
+
+/**
+ * Paths only the phone (and a host's own device pages) call, relative to the base path. Kept apart
+ * from {@link ROUTES} so the browser bundles, which never make these calls, do not carry them.
+ *
+ * @example
+ * await postJson(baseUrl + APP_ROUTES.scan(sessionId), body);
+ */
+export const APP_ROUTES = {
   /** `POST` signed scan (app). */
   scan: (sessionId: string) => `/sessions/${sessionId}/scan`,
   /** `POST` signed confirm (app). */
@@ -17,20 +37,10 @@ export const ROUTES = {
   devices: '/devices',
   /** `POST` signed self-revocation (app). */
   revokeDevice: (deviceId: string) => `/devices/${deviceId}/revoke`,
-  /** `GET` WebSocket upgrade (browser). */
-  socket: '/ws',
-  /** `POST` the session's "Can't scan?" short code (browser, `Authorization: Bearer <browserSecret>`). */
-  shortCode: (sessionId: string) => `/sessions/${sessionId}/short-code`,
   /** `POST` signed find-session: a typed short code → its session id (app). */
   findSession: '/find-session',
-  /** `POST` — a signed-in browser creates a link session to add a new phone (host-authenticated). */
-  links: '/links',
   /** `POST` signed `link` (app): claims a link session, and again to learn the outcome. */
   linkClaim: (sessionId: string) => `/links/${sessionId}/claim`,
-  /** `POST { browserSecret, code }` (browser, host-authenticated). */
-  linkConfirm: (sessionId: string) => `/links/${sessionId}/confirm`,
-  /** `POST { browserSecret }` (browser, host-authenticated). */
-  linkReject: (sessionId: string) => `/links/${sessionId}/reject`,
   /** `POST` signed list of the signer's user's devices (app, action `list-devices`). */
   listDevices: '/devices/list',
   /** `POST` signed rename of one of the user's devices (app, action `rename-device`). */
