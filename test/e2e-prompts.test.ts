@@ -45,7 +45,7 @@ async function linkThenSignOut(page: Page, demo: Demo, phone: QrLoginApp): Promi
   expect(request.codeRequired).toBe(false);
   await request.confirm();
   await page.locator('h1.signed-in').waitFor();
-  await page.locator('button[type=submit]').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('qr-login[prompt]').waitFor();
 }
 
