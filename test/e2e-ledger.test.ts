@@ -2,7 +2,8 @@
  * Issue 18's end-to-end, through the demo in real headless Chromium: two browsers (separate
  * contexts, separate cookies) each sign in by QR with the phone simulator (`/phone`, the real
  * `@qrlogin/app` in its own context). The phone's "Where you're signed in" lists both; End on one
- * deletes that browser's host session (its `/me` answers 401 and its page goes back to the QR)
+ * deletes that browser's host session (its `/me` answers 401 and its page, pushed over
+ * `/me/events`, goes back to the QR)
  * while the other stays signed in; "This wasn't me" on the other ends it too; and "This wasn't me"
  * on the confirm screen refuses that login and pauses new scans.
  */
@@ -14,6 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Demo } from '../examples/demo/src/server.js';
 import {
   launchChromium,
+  nowMs,
   readCodeFromWidget,
   readQrFromWidget,
   recordPageEvents,
@@ -110,17 +112,22 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
     if (process.env.UPDATE_DOCS_IMAGES === '1' || !existsSync(DOCS_IMAGE)) await copyFile(shot, DOCS_IMAGE);
 
     // End the first browser's login on the phone.
+    const clickedAt = nowMs();
     await phone.locator(`#login-list li[data-login-id="${firstId}"] button[data-action="end"]`).click();
     await phone.locator(`#login-list li[data-login-id="${firstId}"][data-state="ended"]`).waitFor();
-    // Its host session is gone at once, and its page goes back to the QR on its own.
+    // Its host session is gone at once, and its page, told over /me/events, goes back to the QR.
     expect(await me(first)).toBe(401);
     await first.locator('qr-login[state="pending"]').waitFor({ timeout: 10_000 });
+    console.log(
+      `[e2e figure] End on the phone → that browser's page back at a fresh QR: ${(nowMs() - clickedAt).toFixed(0)} ms`,
+    );
     // Its cookie may linger in the browser, but the session it names is gone on the server.
     await first.reload();
     await first.locator('qr-login[state="pending"]').waitFor();
-    // The other browser stays signed in, across a reload and past the page's next /me poll.
+    // The other browser stays signed in: its page heard nothing, and a reload still finds it signed in.
     expect(await me(second)).toBe(200);
-    await second.waitForTimeout(2500);
+    await second.waitForTimeout(500);
+    expect(await second.locator('h1.signed-in').isVisible()).toBe(true);
     await second.reload();
     expect(await second.locator('h1').textContent()).toBe(`Signed in as ${USER}`);
 

@@ -26,6 +26,11 @@ export interface HostSessionStore<T> {
   /** The value for `id`, or `undefined` when unknown or past its lifetime. */
   get(id: string | undefined): T | undefined;
   delete(id: string | undefined): void;
+  /**
+   * Calls `onDeleted` once when `id` is deleted (not when it merely expires: readers see that on
+   * their next `get`). Returns a function that stops watching.
+   */
+  watch(id: string, onDeleted: () => void): () => void;
 }
 
 /**
@@ -39,6 +44,7 @@ export interface HostSessionStore<T> {
 export function hostSessionStore<T>(options: { ttlSeconds: number; now?: () => number }): HostSessionStore<T> {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { value: T; expiresAt: number }>();
+  const watchers = new Map<string, Set<() => void>>();
   return {
     create(value) {
       const id = randomBytes(32).toString('base64url');
@@ -56,7 +62,20 @@ export function hostSessionStore<T>(options: { ttlSeconds: number; now?: () => n
       return entry.value;
     },
     delete(id) {
-      if (id !== undefined) entries.delete(id);
+      if (id === undefined) return;
+      entries.delete(id);
+      const waiting = watchers.get(id);
+      watchers.delete(id);
+      for (const onDeleted of waiting ?? []) onDeleted();
+    },
+    watch(id, onDeleted) {
+      const waiting = watchers.get(id) ?? new Set<() => void>();
+      watchers.set(id, waiting);
+      waiting.add(onDeleted);
+      return () => {
+        waiting.delete(onDeleted);
+        if (waiting.size === 0 && watchers.get(id) === waiting) watchers.delete(id);
+      };
     },
   };
 }

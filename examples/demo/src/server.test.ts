@@ -218,6 +218,40 @@ describe('the ledger: GET /me and endSession', () => {
     expect((await me(second)).status).toBe(401);
   });
 
+  it('GET /me/events pushes `ended` to exactly the browser whose login ended', async () => {
+    /** Opens the stream and collects its text as it arrives. */
+    const stream = async (cookie?: string) => {
+      const response = await fetch(`${demo.url}/me/events`, cookie ? { headers: { cookie } } : {});
+      expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      const state = { text: '', done: false };
+      void (async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+          state.text += decoder.decode(chunk.value, { stream: true });
+        }
+        state.done = true;
+      })();
+      await expect.poll(() => state.text.length).toBeGreaterThan(0);
+      return { state, cancel: () => reader.cancel() };
+    };
+    const anonymous = await stream();
+    await expect.poll(() => anonymous.state.done).toBe(true);
+    expect(anonymous.state.text).toBe('event: ended\ndata: {}\n\n');
+
+    const first = await stream(await signIn());
+    const second = await stream(await signIn());
+    expect(first.state.text).toBe(': signed in\n\n');
+    const [newest, older] = await demo.qr.listLogins('ana@example.com');
+    await demo.qr.revokeLogin(older?.id as string);
+    await expect.poll(() => first.state.done).toBe(true);
+    expect(first.state.text).toBe(': signed in\n\nevent: ended\ndata: {}\n\n');
+    // The other browser's stream is still open and has heard nothing.
+    expect(second.state).toEqual({ text: ': signed in\n\n', done: false });
+    await demo.qr.revokeLogin(newest?.id as string);
+    await expect.poll(() => second.state.done).toBe(true);
+  });
+
   it('signing out on the site ends that login in the ledger too (reason host)', async () => {
     const cookie = await signIn();
     const [login] = await demo.qr.listLogins('ana@example.com');

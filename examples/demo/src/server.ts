@@ -14,6 +14,7 @@ import { describeDemoRequester } from './describe-demo-requester.js';
 import { type HostSession, hostSessionStore } from './host-sessions.js';
 import { HttpError } from './http-error.js';
 import { loginPage, signedInPage } from './login-page.js';
+import { streamMeEvents } from './me-events.js';
 import { sendMe } from './me-route.js';
 import { phonePage } from './phone-page.js';
 import { promptInbox } from './prompt-inbox.js';
@@ -207,6 +208,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     }
     if (url.pathname === '/me' && (method === 'GET' || method === 'HEAD')) {
       return sendMe(logins.get(cookies.get(SESSION_COOKIE)), send);
+    }
+    if (url.pathname === '/me/events' && method === 'GET') {
+      return streamMeEvents(logins, cookies.get(SESSION_COOKIE), res);
     }
     if (url.pathname === '/login/qr') {
       if (method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
