@@ -9,15 +9,11 @@ import {
   isLoginId,
   type ListLoginsResponse,
   LOGIN_ROUTES,
-  type LoginsBody,
   QrLoginError,
   type ReportResponse,
   type SignedAction,
 } from '@qrlogin/protocol';
-import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
-import { type BeforeSign, createSigner } from './create-signer.js';
-import type { FetchLike } from './platform.js';
-import { postJson } from './post-json.js';
+import { type SignedCallContext, signedCall } from './signed-call.js';
 
 /**
  * The ledger calls of a `QrLoginApp`.
@@ -51,15 +47,7 @@ export interface LedgerCalls {
 }
 
 /** What the ledger calls need from the app. */
-export interface LedgerCallsContext {
-  href: string;
-  audience: string;
-  deviceId: string;
-  source: KeySource;
-  beforeSign: BeforeSign | undefined;
-  fetch: FetchLike | undefined;
-  now: () => number;
-}
+export type LedgerCallsContext = SignedCallContext;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -88,22 +76,11 @@ export function checkReport(answer: unknown): ReportResponse {
  * const logins = await calls.listLogins();
  */
 export function createLedgerCalls(context: LedgerCallsContext): LedgerCalls {
-  const { href, audience, deviceId, fetch, now } = context;
-
-  const call = async (action: SignedAction, route: string, ref?: string): Promise<unknown> => {
+  const call = (action: SignedAction, route: string, ref?: string): Promise<unknown> => {
     if (ref !== undefined && !isLoginId(ref)) {
       throw new QrLoginError('INVALID_REQUEST', 'loginId must be a login id from listLogins()');
     }
-    const borrowed = await borrowDeviceKeys(context.source);
-    try {
-      const timestamp = Math.floor(now());
-      const sign = createSigner(borrowed, context.beforeSign);
-      const signature = await sign({ action, audience, deviceId, timestamp, ...(ref === undefined ? {} : { ref }) });
-      const body: LoginsBody = { deviceId, timestamp, signature };
-      return await postJson(href + route, body, { fetch });
-    } finally {
-      borrowed.release();
-    }
+    return signedCall(context, route, ref === undefined ? { action } : { action, ref });
   };
 
   return {

@@ -10,13 +10,8 @@ import {
   isDeviceId,
   isDeviceLabel,
   type RenameDeviceBody,
-  type SignedDeviceCallBody,
-  type SignedFields,
 } from '@qrlogin/protocol';
-import { borrowDeviceKeys, type KeySource } from './borrow-device-keys.js';
-import { type BeforeSign, createSigner } from './create-signer.js';
-import type { FetchLike } from './platform.js';
-import { postJson } from './post-json.js';
+import { type CallFields, type SignedCallContext, signedCall } from './signed-call.js';
 
 /** The device-management methods of {@link QrLoginApp}. */
 export interface DeviceManagement {
@@ -41,14 +36,7 @@ export interface DeviceManagement {
 }
 
 /** What the methods need from the app client. */
-export interface DeviceManagementContext {
-  href: string;
-  audience: string;
-  deviceId: string;
-  source: KeySource;
-  beforeSign: BeforeSign | undefined;
-  fetch: FetchLike | undefined;
-  now: () => number;
+export interface DeviceManagementContext extends SignedCallContext {
   revokeSelf: () => Promise<void>;
 }
 
@@ -61,24 +49,9 @@ export interface DeviceManagementContext {
  * await app.renameDevice(devices[0].id, 'Old phone');
  */
 export function manageDevices(context: DeviceManagementContext): DeviceManagement {
-  const { href, audience, deviceId, source, beforeSign, fetch, now } = context;
-
-  /** Signs one call with a key borrowed for it alone, then posts it. */
-  const call = async (
-    path: string,
-    fields: Pick<SignedFields, 'action' | 'ref' | 'text'>,
-    extra: Partial<RenameDeviceBody> = {},
-  ): Promise<unknown> => {
-    const borrowed = await borrowDeviceKeys(source);
-    try {
-      const timestamp = Math.floor(now());
-      const signature = await createSigner(borrowed, beforeSign)({ ...fields, audience, deviceId, timestamp });
-      const body: SignedDeviceCallBody = { deviceId, ...extra, timestamp, signature };
-      return await postJson(href + path, body, { fetch });
-    } finally {
-      borrowed.release();
-    }
-  };
+  const { deviceId } = context;
+  const call = (path: string, fields: CallFields, extra: Partial<RenameDeviceBody> = {}) =>
+    signedCall(context, path, fields, extra);
 
   const target = (id: unknown): string => {
     if (!isDeviceId(id)) throw new TypeError('deviceId must be a device id from listDevices()');
