@@ -8,7 +8,7 @@
  *   `DELETE /devices/:id`. The two that change state need an allowed `Origin`: the host session is
  *   usually a cookie, which a cross-site form or fetch would carry along (CSRF).
  */
-import { isDeviceId, QrLoginError } from '@qrlogin/protocol';
+import { isDeviceId } from '@qrlogin/protocol';
 import type { Context } from '../context.js';
 import {
   listDevices,
@@ -21,33 +21,11 @@ import {
 } from '../device-management.js';
 import { rateLimitKeyOf } from '../net/ip-group.js';
 import { json, malformedId, methodNotAllowed, readJson } from './handle-request.js';
+import { allowedPageOrigin, hostUser } from './host-session.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 import { parseRenameDeviceBody, parseSignedDeviceCall, parseWebRenameBody } from './validate-device-bodies.js';
 
 const NO_CONTENT: () => CoreResponse = () => ({ status: 204, headers: { 'cache-control': 'no-store' }, body: '' });
-
-/** The signed-in user per the host's `authenticate` hook, or `UNAUTHENTICATED`. */
-async function hostUser(ctx: Context, request: CoreRequest): Promise<string> {
-  const authenticate = ctx.options.authenticate;
-  const user = authenticate ? await authenticate(request.toRequest()) : null;
-  if (!user || typeof user.userId !== 'string' || user.userId === '') {
-    throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site to manage your devices');
-  }
-  return user.userId;
-}
-
-/**
- * A state change on the host's session must come from one of the site's own pages: browsers send
- * `Origin` on every cross-origin request and on same-origin `PATCH` / `DELETE`, so an absent one is
- * refused too (a non-browser client sets it itself).
- */
-function sameOrigin(ctx: Context, request: CoreRequest): void {
-  const origin = request.header('origin');
-  if (origin === undefined || !ctx.options.allowedOrigins.has(origin)) {
-    const shown = origin === undefined ? 'absent' : JSON.stringify(origin.slice(0, 100));
-    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${shown} is not allowed to change devices`);
-  }
-}
 
 /**
  * Answers the device-management routes; `null` for every other path, which the caller routes on
@@ -66,7 +44,7 @@ export async function routeDeviceManagement(
   if (id === undefined) {
     if (method !== 'GET') return null;
     await ctx.limit('appPerIp', rateLimitKeyOf(ip), ip);
-    const userId = await hostUser(ctx, request);
+    const userId = await hostUser(ctx, request, 'to manage your devices');
     return json(200, { devices: (await listDevices(ctx, userId)).map((d) => toDeviceSummary(d)) });
   }
   if (id === 'list' && verb === undefined) {
@@ -85,11 +63,11 @@ export async function routeDeviceManagement(
   if (verb === undefined) {
     if (method !== 'PATCH' && method !== 'DELETE') methodNotAllowed('PATCH, DELETE');
     if (!isDeviceId(id)) throw malformedId('device');
-    sameOrigin(ctx, request);
+    allowedPageOrigin(ctx, request, { required: true });
     await ctx.limit('appPerIp', rateLimitKeyOf(ip), ip);
     // Read before authenticating: a body that is too large or malformed is refused either way.
     const body = method === 'PATCH' ? parseWebRenameBody(await readJson(request, maxBodyBytes)) : null;
-    const userId = await hostUser(ctx, request);
+    const userId = await hostUser(ctx, request, 'to manage your devices');
     if (body) {
       const renamed = await renameDevice(ctx, id, body.label, { actor: { kind: 'host' }, userId });
       return json(200, toDeviceSummary(renamed));

@@ -26,6 +26,7 @@ import { promptSession, promptTokenOf } from '../prompt-actions.js';
 import { findSessionByCode, issueShortCode } from '../short-codes.js';
 import { warnMisconfigured } from '../warn-misconfigured.js';
 import { routeDeviceManagement } from './device-routes.js';
+import { hostUser } from './host-session.js';
 import { LANDING_PAGE_HTML } from './landing-page.js';
 import { ledgerRoute, reportSessionRoute } from './ledger-routes.js';
 import { routeLink } from './link-routes.js';
@@ -221,12 +222,8 @@ async function route(
   if (resource === 'devices' && id === undefined) {
     if (method !== 'POST') methodNotAllowed('GET, POST');
     const body = parseRegisterBody(await readJson(request, maxBodyBytes));
-    const authenticate = ctx.options.authenticate;
-    const user = authenticate ? await authenticate(request.toRequest()) : null;
-    if (!user || typeof user.userId !== 'string' || user.userId === '') {
-      throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site before registering a device');
-    }
-    const { device, created } = await registerDeviceFromApp(ctx, body, user.userId, info.ip);
+    const userId = await hostUser(ctx, request, 'before registering a device');
+    const { device, created } = await registerDeviceFromApp(ctx, body, userId, info.ip);
     // 200 for a key this user had already registered: the answer a lost response would have had.
     return json(created ? 201 : 200, { deviceId: device.id });
   }

@@ -16,6 +16,7 @@ import type { AppRequestInfo } from '../app-actions.js';
 import type { Context } from '../context.js';
 import { claimLink, createLinkSession, decideLink } from '../link-actions.js';
 import { json, malformedId, methodNotAllowed, readJson } from './handle-request.js';
+import { allowedPageOrigin, hostUser } from './host-session.js';
 import type { CoreRequest, CoreResponse } from './types.js';
 import {
   parseCreateLinkBody,
@@ -23,30 +24,6 @@ import {
   parseLinkConfirmBody,
   parseLinkRejectBody,
 } from './validate-link-body.js';
-
-/** The signed-in user, from the host's `authenticate` hook, or `UNAUTHENTICATED`. */
-async function hostUser(ctx: Context, request: CoreRequest): Promise<string> {
-  const authenticate = ctx.options.authenticate;
-  const user = authenticate ? await authenticate(request.toRequest()) : null;
-  if (!user || typeof user.userId !== 'string' || user.userId === '') {
-    throw new QrLoginError('UNAUTHENTICATED', 'sign in to the site before linking a phone');
-  }
-  return user.userId;
-}
-
-/**
- * The page's Origin, required and allowed: the host's session is usually a cookie, which a
- * browser attaches to cross-site requests too, so only the Origin tells the site's own page from
- * another site's (a forged link would register the forger's phone to the victim).
- */
-function pageOrigin(ctx: Context, request: CoreRequest, required: boolean): string {
-  const origin = request.header('origin');
-  if (origin === undefined && !required) return '';
-  if (origin === undefined || !ctx.options.allowedOrigins.has(origin)) {
-    throw new QrLoginError('FORBIDDEN_ORIGIN', `Origin ${JSON.stringify((origin ?? '').slice(0, 100))} is not allowed`);
-  }
-  return origin;
-}
 
 /**
  * Routes `/links…`.
@@ -66,8 +43,8 @@ export async function routeLink(
   if (id === undefined) {
     if (method !== 'POST') methodNotAllowed('POST');
     parseCreateLinkBody(await readJson(request, maxBodyBytes));
-    const origin = pageOrigin(ctx, request, true);
-    const userId = await hostUser(ctx, request);
+    const origin = allowedPageOrigin(ctx, request, { required: true });
+    const userId = await hostUser(ctx, request, 'before linking a phone');
     return json(201, await createLinkSession(ctx, { ...info, origin }, userId));
   }
   if (!isSessionId(id)) throw malformedId('session');
@@ -78,7 +55,7 @@ export async function routeLink(
   const body = await readJson(request, maxBodyBytes);
   if (verb === 'claim') return json(200, await claimLink(ctx, id, parseLinkClaimBody(body), info));
   const answer = verb === 'confirm' ? parseLinkConfirmBody(body) : parseLinkRejectBody(body);
-  pageOrigin(ctx, request, false);
-  const userId = await hostUser(ctx, request);
+  allowedPageOrigin(ctx, request, { required: false });
+  const userId = await hostUser(ctx, request, 'before answering a phone');
   return json(200, await decideLink(ctx, verb, { sessionId: id, userId, ip: info.ip, ...answer }));
 }
