@@ -17,7 +17,7 @@ import { type ParsedConfirmBody, scanContext, storedRequest, verifyConfirm } fro
 import { type Context, commit, settledSession } from './context.js';
 import { networkOf, rateLimitKeyOf } from './net/ip-group.js';
 import { checkPromptScanner } from './prompt-actions.js';
-import { assertScansAllowed } from './scan-lock.js';
+import { refuseLockedScans, scansLockedUntil } from './scan-lock.js';
 import { newChallenge, newMatchingCode } from './secrets.js';
 import { requireKind } from './session-kind.js';
 import { effectiveState, stateError } from './state-machine.js';
@@ -104,6 +104,9 @@ export async function scanSession(
   // order: the device's first, then the signature's, then the session's.
   const recordRead = prefetch(settledSession(ctx, sessionId));
   const device = await activeDevice(ctx, body.deviceId);
+  // The user's scan lock ("this wasn't me") is read while the signature is verified, not after it:
+  // its store round trip then overlaps the verification. It is still only acted on below.
+  const lockRead = prefetch(scansLockedUntil(ctx, device.userId));
   checkTimestamp(ctx, body.timestamp);
   await verifySignature(
     ctx,
@@ -117,7 +120,7 @@ export async function scanSession(
   // requests (already bounded per IP) must not be able to lock a user's phone out of scanning.
   await ctx.limit('scanPerDevice', device.id, info.ip);
   // After "this wasn't me": refused before the session is read or touched, so it stays pending.
-  await assertScansAllowed(ctx, device.userId);
+  refuseLockedScans(ctx, await lockRead);
   // A session found past its time is expired (and that pushed and audited) on the way.
   const record = await recordRead;
   requireKind(record, 'login');

@@ -60,13 +60,18 @@ export async function scansLockedUntil(ctx: Context, userId: string): Promise<nu
   return record && record.expiresAt > ctx.options.now() ? record.expiresAt : null;
 }
 
-/** Refuses a scan while the user's scans are locked (`SCANS_LOCKED`, with `Retry-After`). */
-export async function assertScansAllowed(ctx: Context, userId: string): Promise<void> {
-  const until = await scansLockedUntil(ctx, userId);
-  if (until === null) return;
+/**
+ * Refuses a scan while the user's scans are locked (`SCANS_LOCKED`, with `Retry-After`), given
+ * what {@link scansLockedUntil} read.
+ *
+ * @example
+ * refuseLockedScans(ctx, await scansLockedUntil(ctx, device.userId));
+ */
+export function refuseLockedScans(ctx: Context, lockedUntil: number | null): void {
+  if (lockedUntil === null) return;
   throw new QrLoginError(
     'SCANS_LOCKED',
     'a sign-in on this account was reported as not yours: scanning is locked for a while; try again later',
-    { retryAfterSeconds: Math.max(1, Math.ceil((until - ctx.options.now()) / 1000)) },
+    { retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil - ctx.options.now()) / 1000)) },
   );
 }
