@@ -337,7 +337,18 @@ function isAudience(value: string): boolean {
  * const signature = nacl.sign.detached(bytes, secretKey);
  */
 export function canonicalBytes(fields: SignedFields, version?: SignatureVersion): Uint8Array {
-  const text = canonicalMessage(fields, version);
+  return messageBytes(canonicalMessage(fields, version));
+}
+
+/**
+ * The bytes of a canonical message text (ASCII by construction), for a caller that also keeps the
+ * text, such as a receipt, and so builds it once.
+ *
+ * @example
+ * const text = canonicalMessage(fields);
+ * const ok = verify(messageBytes(text), signature, publicKey);
+ */
+export function messageBytes(text: string): Uint8Array {
   if (encoder) return encoder.encode(text);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);

@@ -6,7 +6,6 @@
  */
 import {
   type ConfirmBody,
-  canonicalMessage,
   contextText,
   type DisplayedContext,
   isQrLoginError,
@@ -109,7 +108,7 @@ export async function verifyConfirm(ctx: Context, check: ConfirmCheck): Promise<
     throw new QrLoginError('CONTEXT_MISMATCH', 'this session was scanned without a context digest: scan again');
   }
   const signed = { ...fields, contextDigest: body.contextDigest };
-  await verifySignature(ctx, device.publicKey, signed, body.signature, audit);
+  const message = await verifySignature(ctx, device.publicKey, signed, body.signature, audit);
   if (body.contextDigest !== record.contextDigest) {
     ctx.events.emit('context-mismatch', {
       sessionId: record.id,
@@ -124,7 +123,7 @@ export async function verifyConfirm(ctx: Context, check: ConfirmCheck): Promise<
     );
   }
   return {
-    message: canonicalMessage({ ...signed, audience: ctx.options.origin }),
+    message,
     signature: body.signature,
     publicKey: device.publicKey,
     context: record.context,

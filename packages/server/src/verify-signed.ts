@@ -1,7 +1,9 @@
 import {
   canonicalBytes,
+  canonicalMessage,
   decodeBase64Url,
   LEGACY_SIGNATURE_VERSIONS,
+  messageBytes,
   QrLoginError,
   SIGNATURE_VERSIONS,
   type SignedFields,
@@ -33,7 +35,8 @@ export function checkTimestamp(ctx: Context, timestamp: number): void {
 /**
  * Verifies a device signature over the canonical message the *server* builds from its own view
  * (audience, stored challenge) plus the request's fields, so a signature made for any other
- * message — another site, session, challenge, action, time or code — fails.
+ * message — another site, session, challenge, action, time or code — fails. Returns the verified
+ * text (a receipt keeps it).
  */
 export async function verifySignature(
   ctx: Context,
@@ -41,10 +44,10 @@ export async function verifySignature(
   fields: Omit<SignedFields, 'audience'>,
   signature: string,
   audit: { ip: string; deviceId: string },
-): Promise<void> {
-  const message = canonicalBytes({ ...fields, audience: ctx.options.origin });
+): Promise<string> {
+  const text = canonicalMessage({ ...fields, audience: ctx.options.origin });
   const sig = decodeBase64Url(signature);
-  if (sig && (await verifyEd25519(publicKey, message, sig))) return;
+  if (sig && (await verifyEd25519(publicKey, messageBytes(text), sig))) return text;
   const legacy = LEGACY_SIGNATURE_VERSIONS[fields.action];
   if (sig && legacy !== undefined) {
     // An outdated app signs an older version of this action, without the fields added since. Such
