@@ -10,6 +10,7 @@ import { type QrLinkStrings, resolveLinkStrings } from './i18n/link-strings.js';
 import { formatString } from './i18n/strings.js';
 import { createLinkSession, type LinkSession } from './link-session.js';
 import { renderQrSvg } from './render-qr.js';
+import { constructableSheet, makePart } from './shadow-parts.js';
 
 /** The `<qr-link-device>` element's own API. */
 export interface QrLinkElement extends HTMLElement {
@@ -46,16 +47,7 @@ export function defineQrLinkElement(
   const tagName = options.tagName ?? 'qr-link-device';
   const existing = customElements.get(tagName);
   if (existing) return existing;
-  let sheet: CSSStyleSheet | undefined;
-  if ('adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(LINK_CSS);
-  }
-  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, part: string) => {
-    const node = document.createElement(tag);
-    node.setAttribute('part', part);
-    return node;
-  };
+  const sheet = constructableSheet(LINK_CSS);
 
   class Element extends HTMLElement implements QrLinkElement {
     static observedAttributes = ['base-url', 'transport', 'lang'];
@@ -63,14 +55,14 @@ export function defineQrLinkElement(
     #strings: Partial<QrLinkStrings> | undefined;
     #status: Status = 'loading';
     #label = '';
-    readonly #qr = make('div', 'qr');
-    readonly #statusBox = make('p', 'status');
-    readonly #form = make('form', 'form');
-    readonly #codeLabel = make('label', 'label');
-    readonly #input = make('input', 'input');
-    readonly #confirm = make('button', 'confirm');
-    readonly #reject = make('button', 'reject');
-    readonly #refresh = make('button', 'refresh');
+    readonly #qr = makePart('div', 'qr');
+    readonly #statusBox = makePart('p', 'status');
+    readonly #form = makePart('form', 'form');
+    readonly #codeLabel = makePart('label', 'label');
+    readonly #input = makePart('input', 'input');
+    readonly #confirm = makePart('button', 'confirm');
+    readonly #reject = makePart('button', 'reject');
+    readonly #refresh = makePart('button', 'refresh');
 
     constructor() {
       super();
@@ -92,7 +84,7 @@ export function defineQrLinkElement(
       this.#reject.addEventListener('click', () => void this.#answer(() => this.#session?.reject()));
       this.#refresh.addEventListener('click', () => this.refresh());
       this.#form.append(this.#codeLabel, this.#input, this.#confirm, this.#reject);
-      const container = make('div', 'container');
+      const container = makePart('div', 'container');
       container.append(this.#qr, this.#statusBox, this.#form, this.#refresh);
       root.append(container);
     }

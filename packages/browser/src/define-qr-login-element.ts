@@ -9,6 +9,7 @@ import { isMobileDevice } from './is-mobile.js';
 import { loadWaysIn } from './load-ways-in.js';
 import { isMisconfiguration } from './misconfiguration.js';
 import { renderQrSvg } from './render-qr.js';
+import { constructableSheet, makePart } from './shadow-parts.js';
 
 /** The `<qr-login>` element's own API, on top of `HTMLElement`'s. */
 export interface QrLoginElement extends HTMLElement {
@@ -125,18 +126,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     );
   }
 
-  let sheet: CSSStyleSheet | undefined;
-  const adoptable = 'adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype;
-  if (adoptable) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(ELEMENT_CSS);
-  }
-
-  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, part: string) => {
-    const node = document.createElement(tag);
-    node.setAttribute('part', part);
-    return node;
-  };
+  const sheet = constructableSheet(ELEMENT_CSS);
 
   class Element extends HTMLElement implements QrLoginElement {
     static observedAttributes = ['base-url', 'transport', 'lang'];
@@ -147,11 +137,11 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
     #code: string | undefined;
     #expiresAt = 0;
     #ticker: ReturnType<typeof setInterval> | undefined;
-    readonly #qr = make('div', 'qr');
-    readonly #codeBox = make('p', 'code');
-    readonly #statusBox = make('p', 'status');
-    readonly #countdown = make('p', 'countdown');
-    readonly #button = make('button', 'refresh');
+    readonly #qr = makePart('div', 'qr');
+    readonly #codeBox = makePart('p', 'code');
+    readonly #statusBox = makePart('p', 'status');
+    readonly #countdown = makePart('p', 'countdown');
+    readonly #button = makePart('button', 'refresh');
 
     constructor() {
       super();
@@ -170,7 +160,7 @@ export function defineQrLoginElement(options: DefineQrLoginElementOptions = {}):
       this.#countdown.setAttribute('aria-hidden', 'true');
       this.#button.type = 'button';
       this.#button.addEventListener('click', () => this.refresh());
-      const container = make('div', 'container');
+      const container = makePart('div', 'container');
       container.append(this.#qr, this.#codeBox, this.#statusBox, this.#countdown, this.#button);
       root.append(container);
     }
