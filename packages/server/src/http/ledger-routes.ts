@@ -22,7 +22,7 @@ import { rateLimitKeyOf } from '../net/ip-group.js';
 import { reportNotMe } from '../report-not-me.js';
 import type { DeviceRecord, LoginRecord } from '../store/types.js';
 import { activeDevice, checkTimestamp, verifySignature } from '../verify-signed.js';
-import { parseScanBody } from './validate-body.js';
+import { parseSignedBody } from './validate-body.js';
 
 /** The phone's request as the HTTP layer saw it. */
 interface Info {
@@ -54,7 +54,7 @@ async function signedDevice(
   ipCounted = false,
 ): Promise<DeviceRecord> {
   if (!ipCounted) await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
-  const body: SignedBody = parseScanBody(raw);
+  const body: SignedBody = parseSignedBody(raw);
   const device = await activeDevice(ctx, body.deviceId);
   checkTimestamp(ctx, body.timestamp);
   await verifySignature(
@@ -118,7 +118,7 @@ export async function reportSessionRoute(
 ): Promise<ReportResponse> {
   // Counted before the session is read: unsigned requests must not read the store unbounded.
   await ctx.limit('appPerIp', rateLimitKeyOf(info.ip), info.ip);
-  const body = parseScanBody(raw);
+  const body = parseSignedBody(raw);
   const record = await settledSession(ctx, sessionId);
   if (record.challenge === undefined || record.deviceId !== body.deviceId) {
     throw new QrLoginError('DEVICE_FORBIDDEN', 'only the device that scanned this session may report it');

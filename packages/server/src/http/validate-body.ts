@@ -16,6 +16,7 @@ import {
   type RegisterDeviceBody,
   type RevokeDeviceBody,
   type ScanBody,
+  type SignedBody,
 } from '@qrlogin/protocol';
 import type { ParsedConfirmBody } from '../confirm-evidence.js';
 
@@ -68,14 +69,25 @@ export function parseCreateBody(body: Json): { prompt?: unknown } {
   return body;
 }
 
-/** Validates a scan body. */
-export function parseScanBody(body: Json): ScanBody {
-  onlyKeys(body, ['deviceId', 'timestamp', 'signature']);
+/** Checks the three fields every device-signed call carries (not which other keys it has). */
+export function checkSignedFields(body: Json): void {
   field(isDeviceId(body.deviceId), 'deviceId', 'a device id');
   field(timestampOk(body.timestamp), 'timestamp', 'an integer of milliseconds since the epoch');
   field(isSignatureText(body.signature), 'signature', 'an 86-character canonical base64url Ed25519 signature');
-  return body as unknown as ScanBody;
 }
+
+/**
+ * Validates a body that is nothing but a device signature (scan, reject, the ledger and device
+ * list calls).
+ */
+export function parseSignedBody(body: Json): SignedBody {
+  onlyKeys(body, ['deviceId', 'timestamp', 'signature']);
+  checkSignedFields(body);
+  return body as unknown as SignedBody;
+}
+
+/** Validates a scan body. */
+export const parseScanBody: (body: Json) => ScanBody = parseSignedBody;
 
 /**
  * Validates a confirm body (`code` optional). `contextDigest` is left optional here so that an
