@@ -2,12 +2,7 @@
  * Shape checks of the device-management bodies, as strict as every other body: exact keys, exact
  * formats, `INVALID_REQUEST` before anything is read or changed.
  */
-import {
-  DEVICE_LABEL_RULE,
-  isDeviceLabel,
-  type RenameDeviceBody,
-  type SignedDeviceCallBody,
-} from '@qrlogin/protocol';
+import { DEVICE_LABEL_RULE, isDeviceLabel, type RenameDeviceBody, type SignedDeviceCallBody } from '@qrlogin/protocol';
 import { checkSignedFields, field, onlyKeys, parseSignedBody } from './validate-body.js';
 
 type Json = Record<string, unknown>;
