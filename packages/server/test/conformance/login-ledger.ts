@@ -141,9 +141,11 @@ export function testLoginLedger(name: string, factory: () => Promise<LoginLedger
     });
 
     it('forgets a login at retainUntil, in get, list and end', async () => {
-      const login = loginRecord({ userId: alice, createdAt: clock.now() });
-      const kept = loginRecord({ userId: alice, createdAt: clock.now() - 1 });
-      await logins.add(login, clock.now() + 1_000);
+      // One reading of the clock: a real clock may tick between two, tying the two createdAt.
+      const t = clock.now();
+      const login = loginRecord({ userId: alice, createdAt: t });
+      const kept = loginRecord({ userId: alice, createdAt: t - 1 });
+      await logins.add(login, t + 1_000);
       await logins.add(kept, retain());
       expect(await logins.listByUser(alice)).toEqual([login, kept]);
       await clock.advance(1_300);
