@@ -54,7 +54,16 @@ export interface QrLogin {
    * revoked key is `DEVICE_REVOKED`.
    */
   registerDevice(input: RegisterDeviceInput): Promise<DeviceRecord>;
-  /** Revokes a device; it can do nothing afterwards. Returns `false` when there is no such device. */
+  /**
+   * Revokes a device (it can do nothing afterwards) and ends every login it approved, your
+   * `endSession` hook first (reason `device-revoked`). Returns `false` when there is no such device.
+   * `END_SESSION_FAILED` when the hook threw for some: the device is revoked; call again to end
+   * the rest.
+   *
+   * @example
+   * // "Remove this phone" on the user's devices page.
+   * await qr.revokeDevice(deviceId);
+   */
   revokeDevice(deviceId: string): Promise<boolean>;
   /** Every device of a user, revoked ones included, oldest first (for your own "your devices" page). */
   listDevices(userId: string): Promise<DeviceRecord[]>;

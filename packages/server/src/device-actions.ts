@@ -13,6 +13,7 @@ import {
 } from '@qrlogin/protocol';
 import type { Context } from './context.js';
 import { checkEd25519PublicKey } from './crypto/ed25519-public-key.js';
+import { revokeLoginsOf } from './ledger-actions.js';
 import { rateLimitKeyOf } from './net/ip-group.js';
 import { newDeviceId } from './secrets.js';
 import type { DeviceRecord } from './store/types.js';
@@ -117,14 +118,22 @@ export async function registerDeviceFromApp(
   return registerDevice(ctx, { userId, publicKey: body.publicKey, label: body.label }, ip);
 }
 
-/** Revokes a device (host side). Returns `false` when there is no such device. */
+/**
+ * Revokes a device and ends every login it approved (reason `device-revoked`): a key nobody trusts
+ * any more must not leave behind sessions it vouched for. The device is revoked first, so a failing
+ * `endSession` hook (`END_SESSION_FAILED`) still leaves it unable to do anything; calling again
+ * ends the rest without a second `device-revoked` event. Returns `false` when there is no such device.
+ */
 export async function revokeDevice(ctx: Context, deviceId: string, by: 'host' | 'device' = 'host'): Promise<boolean> {
   if (!isDeviceId(deviceId)) return false;
   const device = await ctx.options.devices.get(deviceId);
   if (!device) return false;
-  const at = ctx.options.now();
-  await ctx.options.devices.revoke(deviceId, at);
-  ctx.events.emit('device-revoked', { deviceId, userId: device.userId, by, at });
+  if (device.revokedAt === undefined) {
+    const at = ctx.options.now();
+    await ctx.options.devices.revoke(deviceId, at);
+    ctx.events.emit('device-revoked', { deviceId, userId: device.userId, by, at });
+  }
+  await revokeLoginsOf(ctx, { userId: device.userId, deviceId }, 'device-revoked');
   return true;
 }
 

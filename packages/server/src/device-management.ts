@@ -87,10 +87,12 @@ export async function renameDevice(
   return { ...device, label };
 }
 
-/** Revokes one of `userId`'s devices (idempotent: an already revoked one stays as it was). */
+/**
+ * Revokes one of `userId`'s devices and ends its logins. Idempotent: an already revoked one stays as
+ * it was, and calling again ends what an `END_SESSION_FAILED` left active.
+ */
 export async function revokeUserDevice(ctx: Context, deviceId: string, userId: string, by: Actor): Promise<void> {
   const device = await ownedDevice(ctx, deviceId, userId);
-  if (device.revokedAt !== undefined) return;
   await revokeDevice(ctx, device.id, by.kind);
 }
 

@@ -239,10 +239,12 @@ describe('the ledger over HTTP', () => {
       signature: forSecond,
     });
     expect((asReport.body as Body).error.code).toBe('SIGNATURE_INVALID');
-    await x.t.qr.revokeDevice(x.alice.deviceId);
-    expect(((await endOne(x.alice, first.loginId)).body as Body).error.code).toBe('DEVICE_REVOKED');
     expect(x.ended).toEqual([]);
     expect((await x.t.qr.listLogins('alice')).every((l) => l.endedAt === undefined)).toBe(true);
+    // Revoking ends the device's logins itself; what the revoked key signs afterwards is refused.
+    await x.t.qr.revokeDevice(x.alice.deviceId);
+    expect(((await endOne(x.alice, first.loginId)).body as Body).error.code).toBe('DEVICE_REVOKED');
+    expect((await x.t.qr.listLogins('alice')).map((l) => l.endReason)).toEqual(['device-revoked', 'device-revoked']);
   });
 
   it('keeps a login active when endSession throws, answers END_SESSION_FAILED, and ends it on retry', async () => {
@@ -278,6 +280,58 @@ describe('the ledger over HTTP', () => {
     expect(await x.t.qr.revokeLogins({ userId: 'alice' })).toBe(1);
     expect(x.ended.map((l) => l.id)).toEqual([c.loginId, a.loginId, b.loginId]);
     expect((await x.t.qr.listLogins('alice')).map((l) => l.endReason)).toEqual(['host', 'host', 'host']);
+  });
+});
+
+describe('revoking a device', () => {
+  beforeEach(async () => {
+    x = await harness();
+  });
+
+  it('ends every login that device approved (reason device-revoked), and no other device’s', async () => {
+    const tablet = await newDevice(x.t, 'alice');
+    const revokedEvents: unknown[] = [];
+    x.t.qr.events.on('device-revoked', (e) => revokedEvents.push(e));
+    const a = await logIn(x.alice, CHROME);
+    const b = await logIn(x.alice, FIREFOX);
+    const kept = await logIn(tablet, CHROME);
+
+    expect(await x.t.qr.revokeDevice(x.alice.deviceId)).toBe(true);
+    expect(x.ended.map((l) => l.id).sort()).toEqual([a.loginId, b.loginId].sort());
+    const byId = new Map((await x.t.qr.listLogins('alice')).map((l) => [l.id, l]));
+    expect(byId.get(a.loginId)?.endReason).toBe('device-revoked');
+    expect(byId.get(b.loginId)?.endReason).toBe('device-revoked');
+    expect(byId.get(kept.loginId)?.endedAt).toBeUndefined();
+    expect(revokedEvents).toHaveLength(1);
+    // Again: nothing left to end, no second event.
+    expect(await x.t.qr.revokeDevice(x.alice.deviceId)).toBe(true);
+    expect(x.ended).toHaveLength(2);
+    expect(revokedEvents).toHaveLength(1);
+  });
+
+  it('a device revoking itself ends its logins too', async () => {
+    const login = await logIn(x.alice, CHROME);
+    const timestamp = x.clock.value;
+    const signature = x.alice.sign({ action: 'revoke', deviceId: x.alice.deviceId, timestamp });
+    const res = await post(`${x.t.base}/devices/${x.alice.deviceId}/revoke`, { timestamp, signature });
+    expect(res.status).toBe(204);
+    expect(x.ended.map((l) => l.id)).toEqual([login.loginId]);
+    expect((await x.t.qr.listLogins('alice'))[0]?.endReason).toBe('device-revoked');
+  });
+
+  it('when endSession fails: the device is revoked anyway, END_SESSION_FAILED, and a retry ends the rest', async () => {
+    const login = await logIn(x.alice, CHROME);
+    x.failHook.error = new Error('session table down');
+    await expect(x.t.qr.revokeDevice(x.alice.deviceId)).rejects.toMatchObject({ code: 'END_SESSION_FAILED' });
+    const session = await createSession(x.t, { 'user-agent': CHROME });
+    const refused = await scan(x.alice, session.sessionId);
+    expect((refused.body as Body).error.code).toBe('DEVICE_REVOKED');
+    expect((await x.t.qr.listLogins('alice'))[0]?.endedAt).toBeUndefined();
+
+    x.failHook.error = undefined;
+    expect(await x.t.qr.revokeDevice(x.alice.deviceId)).toBe(true);
+    expect(x.ended.map((l) => l.id)).toEqual([login.loginId]);
+    expect((await x.t.qr.listLogins('alice'))[0]?.endReason).toBe('device-revoked');
   });
 });
 
