@@ -82,6 +82,12 @@ function outcomeError(answer: LinkClaimResponse): QrLoginError {
   if (answer.reason === 'code-mismatch') {
     return new QrLoginError('CODE_MISMATCH', 'the code typed on the page did not match this phone');
   }
+  if (answer.reason === 'device-exists') {
+    return new QrLoginError('DEVICE_EXISTS', 'this phone’s key is registered to another account; link with a new key');
+  }
+  if (answer.reason === 'device-revoked') {
+    return new QrLoginError('DEVICE_REVOKED', 'this phone’s key was revoked; link with a new key');
+  }
   return new QrLoginError('INVALID_STATE', `the page did not link this phone (the link is ${answer.state})`);
 }
 
@@ -93,8 +99,9 @@ function outcomeError(answer: LinkClaimResponse): QrLoginError {
  *
  * Errors (`QrLoginError` codes): `INVALID_QR` / `FOREIGN_QR` (before any network call),
  * `SESSION_NOT_FOUND`, `SESSION_EXPIRED`, `ALREADY_SCANNED` (another phone claimed it),
- * `CODE_MISMATCH` (a wrong code was typed: nothing was registered), `INVALID_STATE` (the page
- * refused or cancelled), `RATE_LIMITED`, `NETWORK_ERROR`.
+ * `CODE_MISMATCH` (a wrong code was typed: nothing was registered), `DEVICE_EXISTS` /
+ * `DEVICE_REVOKED` (this key belongs to another account, or was revoked: link with a new key, e.g.
+ * a new account in an account book), `INVALID_STATE` (the page refused or cancelled), `RATE_LIMITED`, `NETWORK_ERROR`.
  *
  * @example
  * const { deviceId, userId } = await linkDevice({

@@ -123,6 +123,27 @@ describe('linkDevice', () => {
     expect(await server.devices.listByUser('alice')).toEqual([]);
   });
 
+  it('fails with DEVICE_EXISTS, not a wait until expiry, when its key already belongs to another account', async () => {
+    const keys = generateDeviceKeys();
+    await server.qr.registerDevice({ userId: 'bob', publicKey: keys.publicKey, label: 'Bob’s phone' });
+    const link = await createLink('alice');
+    const display = codeShown();
+    const linked = linkDevice({
+      baseUrl: server.baseUrl,
+      qrText: link.qrPayload,
+      keys,
+      label: 'Pixel',
+      pollIntervalMs: 20,
+      onCode: display.onCode,
+    });
+    const outcome = errorCode(linked);
+    const { code } = await display.shown;
+    const res = await confirmAsPage(link, code, 'alice');
+    expect(res.status).toBe(409);
+    expect(await outcome).toBe('DEVICE_EXISTS');
+    expect(await server.devices.listByUser('alice')).toEqual([]);
+  });
+
   it('refuses a sign-in code and a foreign code before any network call; scan() refuses a link code', async () => {
     const link = await createLink('alice');
     const login = await server.createSession();

@@ -31,8 +31,19 @@ export function isTerminalState(state: SessionState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
-/** Why a session was rejected, when the browser may know it. */
-export type RejectReason = 'user' | 'code-mismatch' | 'proximity' | 'scan-conflict' | 'signature-invalid';
+/**
+ * Why a session was rejected, when the browser may know it. `device-exists` and `device-revoked`
+ * end a link whose phone key cannot be registered to the page's user (it belongs to another
+ * account, or was revoked), so the waiting phone hears it instead of waiting out the link.
+ */
+export type RejectReason =
+  | 'user'
+  | 'code-mismatch'
+  | 'proximity'
+  | 'scan-conflict'
+  | 'signature-invalid'
+  | 'device-exists'
+  | 'device-revoked';
 
 // ───────────────────────────── browser ⇄ server ─────────────────────────────
 

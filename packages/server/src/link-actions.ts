@@ -25,7 +25,7 @@ import { rateLimitKeyOf } from './net/ip-group.js';
 import { newMatchingCode } from './secrets.js';
 import { requireKind } from './session-kind.js';
 import { effectiveState, snapshotOf, stateError } from './state-machine.js';
-import type { SessionRecord } from './store/types.js';
+import type { DeviceRecord, SessionRecord } from './store/types.js';
 import { checkTimestamp, verifySignature } from './verify-signed.js';
 
 /**
@@ -131,6 +131,42 @@ export async function claimLink(
   return claimResponse(ctx, next);
 }
 
+/**
+ * Registers the claimed key to the page's user. A key that cannot be (registered to another
+ * account: `DEVICE_EXISTS`; revoked: `DEVICE_REVOKED`) rejects the link with that reason before
+ * the error goes to the page, so the phone polling its claim hears it rather than waiting for the
+ * link to expire.
+ */
+async function registerLinkedKey(
+  ctx: Context,
+  record: SessionRecord,
+  input: LinkDecisionInput,
+  audit: { sessionId: string; userId: string; ip: string },
+): Promise<{ device: DeviceRecord; created: boolean }> {
+  try {
+    return await registerDevice(
+      ctx,
+      { userId: input.userId, publicKey: record.linkKey as string, label: record.linkLabel as string },
+      input.ip,
+    );
+  } catch (error) {
+    const code = error instanceof QrLoginError ? error.code : undefined;
+    if (code !== 'DEVICE_EXISTS' && code !== 'DEVICE_REVOKED') throw error;
+    const reason = code === 'DEVICE_EXISTS' ? 'device-exists' : 'device-revoked';
+    const next = await commit(
+      ctx,
+      record.id,
+      (current) => {
+        if (current.linkKey !== record.linkKey) throw stateError('confirm', current.state);
+        return { to: 'rejected', reason };
+      },
+      record,
+    );
+    ctx.events.emit('rejected', { ...audit, reason, at: next.updatedAt });
+    throw error;
+  }
+}
+
 /** The page's answer to a claimed link, as the HTTP layer gathered it. */
 export interface LinkDecisionInput {
   sessionId: string;
@@ -187,11 +223,7 @@ export async function decideLink(
     }
     return snapshotOf(next, ctx.options.now());
   }
-  const { device, created } = await registerDevice(
-    ctx,
-    { userId: input.userId, publicKey: record.linkKey as string, label: record.linkLabel as string },
-    input.ip,
-  );
+  const { device, created } = await registerLinkedKey(ctx, record, input, audit);
   let next: SessionRecord;
   try {
     next = await commit(

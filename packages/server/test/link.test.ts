@@ -182,6 +182,33 @@ describe('linking a new phone', () => {
     expect((await phone.claim(link.sessionId)).body).not.toHaveProperty('deviceId');
   });
 
+  it('ends the link when the phone’s key belongs to another account or was revoked, so the phone hears it', async () => {
+    const t = await start({ authenticate });
+    const rejected: unknown[] = [];
+    t.qr.events.on('rejected', (e) => rejected.push(e));
+    const bobsPhone = newPhone(t);
+    const bobs = await t.qr.registerDevice({ userId: 'bob', publicKey: bobsPhone.publicKey, label: 'Bob’s' });
+    const aliceLink = await createLink(t);
+    const code = ((await bobsPhone.claim(aliceLink.sessionId)).body as LinkClaimResponse).code as string;
+    const refused = await decide(t, aliceLink, 'confirm', { code });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('DEVICE_EXISTS');
+    expect((await bobsPhone.claim(aliceLink.sessionId)).body).toMatchObject({
+      state: 'rejected',
+      reason: 'device-exists',
+    });
+    expect(await t.qr.listDevices('alice')).toEqual([]);
+    expect(rejected).toMatchObject([{ sessionId: aliceLink.sessionId, userId: 'alice', reason: 'device-exists' }]);
+
+    await t.qr.revokeDevice(bobs.id);
+    const bobLink = await createLink(t, 'bob');
+    const again = ((await bobsPhone.claim(bobLink.sessionId)).body as LinkClaimResponse).code as string;
+    const revoked = await decide(t, bobLink, 'confirm', { code: again }, 'bob');
+    expect(revoked.body.error.code).toBe('DEVICE_REVOKED');
+    expect((await bobsPhone.claim(bobLink.sessionId)).body).toMatchObject({ state: 'rejected', reason: 'device-revoked' });
+    expect((await t.qr.listDevices('bob')).map((d) => d.id)).toEqual([bobs.id]);
+  });
+
   it('lets the page refuse the phone', async () => {
     const t = await start({ authenticate });
     const link = await createLink(t);
