@@ -205,7 +205,10 @@ describe('linking a new phone', () => {
     const again = ((await bobsPhone.claim(bobLink.sessionId)).body as LinkClaimResponse).code as string;
     const revoked = await decide(t, bobLink, 'confirm', { code: again }, 'bob');
     expect(revoked.body.error.code).toBe('DEVICE_REVOKED');
-    expect((await bobsPhone.claim(bobLink.sessionId)).body).toMatchObject({ state: 'rejected', reason: 'device-revoked' });
+    expect((await bobsPhone.claim(bobLink.sessionId)).body).toMatchObject({
+      state: 'rejected',
+      reason: 'device-revoked',
+    });
     expect((await t.qr.listDevices('bob')).map((d) => d.id)).toEqual([bobs.id]);
   });
 
