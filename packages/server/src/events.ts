@@ -59,8 +59,8 @@ export interface QrLoginEvents {
    */
   misconfigured: [
     {
-      problem: 'forbidden-origin' | 'websocket-not-attached';
-      option: 'allowedOrigins' | 'attach';
+      problem: 'forbidden-origin' | 'websocket-not-attached' | 'ledger-not-shared';
+      option: 'allowedOrigins' | 'attach' | 'logins';
       message: string;
       at: number;
     },

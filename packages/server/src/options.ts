@@ -142,7 +142,11 @@ export interface QrLoginOptions {
   promptDevices?: (prompt: PromptDevicesInput) => Awaitable<void>;
   /** Where linked-browser tokens live (hashed). @default memoryLinkedBrowserStore() */
   linkedBrowsers?: LinkedBrowserStore;
-  /** Lifetime of a linked-browser prompt token minted at redeem. @default 90 */
+  /**
+   * Lifetime of a linked-browser prompt token minted at redeem, in days. A token never outlives the
+   * ledger's record of its login (`loginRetentionSeconds`), and dies when that login ends.
+   * @default 30
+   */
   promptTokenTtlDays?: number;
   /**
    * The apps that open the QR URL (iOS Universal Links, Android App Links): the server then answers
@@ -397,7 +401,7 @@ export function resolveOptions(options: QrLoginOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     promptDevices: options.promptDevices,
     linkedBrowsers: linkedBrowsers ?? memoryLinkedBrowserStore({ now: options.now }),
-    promptTokenTtlDays: positive('promptTokenTtlDays', options.promptTokenTtlDays ?? 90, false),
+    promptTokenTtlDays: positive('promptTokenTtlDays', options.promptTokenTtlDays ?? 30, false),
     appLinks: appLinkFiles(options.appLinks, basePath),
     logins: logins ?? memoryLoginLedger({ now: options.now }),
     endSession: options.endSession,

@@ -13,6 +13,7 @@ import { rateLimitKeyOf } from './net/ip-group.js';
 import type { RateLimits } from './options.js';
 import { hashSecret } from './secrets.js';
 import type { DeviceRecord, SessionRecord } from './store/types.js';
+import { warnMisconfigured } from './warn-misconfigured.js';
 
 /** What the host's `promptDevices` hook receives. */
 export interface PromptDevicesInput {
@@ -44,12 +45,32 @@ export function isPromptToken(value: unknown): value is string {
   return typeof value === 'string' && TOKEN_PATTERN.test(value);
 }
 
-/** A new prompt token for `userId`, stored hashed; returned once, like the browser secret. */
-export async function mintPromptToken(ctx: Context, userId: string): Promise<{ token: string; expiresAt: number }> {
+/** The login a prompt token is minted for: the redemption's. */
+export interface PromptTokenLogin {
+  userId: string;
+  loginId: string;
+  redeemedAt: number;
+}
+
+/**
+ * A new prompt token for the browser of `login`, stored hashed; returned once, like the browser
+ * secret. It lives `promptTokenTtlDays`, and never longer than the ledger keeps its login, since a
+ * login the ledger forgot can no longer say whether it was ended.
+ */
+export async function mintPromptToken(
+  ctx: Context,
+  login: PromptTokenLogin,
+): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const createdAt = ctx.options.now();
-  const expiresAt = createdAt + Math.round(ctx.options.promptTokenTtlDays * 86_400_000);
-  if (!(await ctx.options.linkedBrowsers.add({ tokenHash: hashSecret(token), userId, createdAt, expiresAt }))) {
+  const expiresAt = Math.min(
+    createdAt + Math.round(ctx.options.promptTokenTtlDays * 86_400_000),
+    login.redeemedAt + ctx.options.loginRetentionSeconds * 1000,
+  );
+  const { userId, loginId } = login;
+  if (
+    !(await ctx.options.linkedBrowsers.add({ tokenHash: hashSecret(token), userId, loginId, createdAt, expiresAt }))
+  ) {
     throw new QrLoginError('INTERNAL_ERROR', 'prompt token collision');
   }
   return { token, expiresAt };
@@ -74,6 +95,26 @@ async function promptLimit(ctx: Context, rule: keyof RateLimits, key: string, ip
   }
 }
 
+/**
+ * The state of the login that minted a token (tokens from before carry none: `active`). A token
+ * lives no longer than the ledger keeps its login, so `missing` means a ledger the instances do not
+ * share (the memory default behind a shared token store) or rows the host deleted: refused, said
+ * once, and the token is kept, since an instance set up wrong must not end it for the others.
+ */
+async function tokenLogin(ctx: Context, loginId: string | undefined): Promise<'active' | 'ended' | 'missing'> {
+  if (loginId === undefined) return 'active';
+  const login = await ctx.options.logins.get(loginId);
+  if (login !== null) return login.endedAt === undefined ? 'active' : 'ended';
+  warnMisconfigured(ctx, 'ledger', {
+    problem: 'ledger-not-shared',
+    option: 'logins',
+    message:
+      'a linked browser’s login is not in this instance’s ledger, so its prompt was refused: with ' +
+      'several instances, share the ledger too (logins: redisLoginLedger(…)) next to linkedBrowsers.',
+  });
+  return 'missing';
+}
+
 const invalid = () =>
   new QrLoginError('PROMPT_INVALID', 'this browser can no longer send prompts (token unknown or expired)');
 
@@ -96,13 +137,19 @@ export async function promptSession(
   const tokenHash = hashSecret(input.token);
   const linked = await ctx.options.linkedBrowsers.get(tokenHash);
   if (!linked || linked.expiresAt <= ctx.options.now()) throw invalid();
-  const devices = (await ctx.options.devices.listByUser(linked.userId)).filter((d) => d.revokedAt === undefined);
-  if (devices.length === 0) {
-    // The token dies with the last device: nobody is left to prompt, and a user who revoked every
-    // device (a stolen phone) starts over with a QR sign-in that links the browser anew.
+  const [all, login] = await Promise.all([
+    ctx.options.devices.listByUser(linked.userId),
+    tokenLogin(ctx, linked.loginId),
+  ]);
+  const devices = all.filter((d) => d.revokedAt === undefined);
+  if (devices.length === 0 || login === 'ended') {
+    // The token dies with its login (a browser signed out from the phone must not keep prompting
+    // it) and with the last device: nobody is left to prompt, and a user who revoked every device
+    // (a stolen phone) starts over with a QR sign-in that links the browser anew.
     await ctx.options.linkedBrowsers.remove(tokenHash);
     throw invalid();
   }
+  if (login === 'missing') throw invalid();
   await promptLimit(ctx, 'promptPerUser', linked.userId, input.ip);
   const created = await createSession(ctx, { ...input, promptUserId: linked.userId });
   // Read back for the requester context the hook shows ("Chrome on Windows"), as the phone will.

@@ -9,7 +9,7 @@ import { mintPromptToken } from './prompt-actions.js';
 export async function withPromptToken(ctx: Context, redemption: Redemption): Promise<Redemption> {
   if (!ctx.options.promptDevices) return redemption;
   try {
-    const { token, expiresAt } = await mintPromptToken(ctx, redemption.userId);
+    const { token, expiresAt } = await mintPromptToken(ctx, redemption);
     return { ...redemption, promptToken: token, promptTokenExpiresAt: expiresAt };
   } catch (error) {
     ctx.events.emit('internal-error', { action: 'mint a prompt token', error });

@@ -72,7 +72,48 @@ describe('linked-browser prompts', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]?.userId).toBe('alice');
     expect(JSON.stringify(stored)).not.toContain(redemption.promptToken);
-    expect((redemption.promptTokenExpiresAt ?? 0) - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    const lifetime = (redemption.promptTokenExpiresAt ?? 0) - redemption.redeemedAt;
+    expect(lifetime).toBeGreaterThan(29 * 86_400_000);
+    expect(lifetime).toBeLessThanOrEqual(30 * 86_400_000);
+    expect(stored[0]?.loginId).toBe(redemption.loginId);
+  });
+
+  it('a token never outlives the ledger’s record of its login', async () => {
+    const { t } = await harness({ promptTokenTtlDays: 365, loginRetentionSeconds: 3_600 });
+    const redemption = await signInByQr(t, await newDevice(t));
+    expect(redemption.promptTokenExpiresAt).toBe(redemption.redeemedAt + 3_600_000);
+  });
+
+  it('a token dies with its login: ended from the phone, by the host, or by revoking its device', async () => {
+    const { t, prompts } = await harness();
+    const phone = await newDevice(t);
+    const tablet = await newDevice(t);
+    const endedByPhone = await signInByQr(t, phone);
+    const endedByHost = await signInByQr(t, phone);
+    const endedByRevoke = await signInByQr(t, tablet);
+    const kept = await signInByQr(t, phone);
+    const timestamp = Date.now();
+    const signature = phone.sign({
+      action: 'end-login',
+      deviceId: phone.deviceId,
+      ref: endedByPhone.loginId,
+      timestamp,
+    });
+    const ended = await post(`${t.base}/logins/${endedByPhone.loginId}/end`, {
+      deviceId: phone.deviceId,
+      timestamp,
+      signature,
+    });
+    expect(ended.body).toEqual({ ended: true });
+    expect(await t.qr.revokeLogin(endedByHost.loginId)).toBe(true);
+    expect(await t.qr.revokeDevice(tablet.deviceId)).toBe(true);
+    for (const { promptToken } of [endedByPhone, endedByHost, endedByRevoke]) {
+      const res = await prompt(t, { prompt: promptToken });
+      expect([res.status, res.body.error.code]).toEqual([401, 'PROMPT_INVALID']);
+    }
+    expect((await prompt(t, { prompt: kept.promptToken })).status).toBe(201);
+    await until(() => prompts.length === 1, 'the promptDevices hook');
+    expect(prompts).toHaveLength(1);
   });
 
   it('a prompt creates a session only the user answers, with number matching although the option is off', async () => {

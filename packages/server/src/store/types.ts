@@ -292,6 +292,13 @@ export interface LinkedBrowserRecord {
   /** Hex SHA-256 of the prompt token: the lookup key. */
   tokenHash: string;
   userId: string;
+  /**
+   * The login whose redemption minted the token. Once that login has ended (the phone ended it,
+   * "this wasn't me", its device was revoked, the host signed it out) or the ledger no longer keeps
+   * it, the token is refused and forgotten: a browser that was signed out cannot go on prompting.
+   * Absent on tokens minted before 0.x (they are honoured until they expire).
+   */
+  loginId?: string;
   /** When it was minted (ms since the epoch). */
   createdAt: number;
   /** ms since the epoch; past it the token is refused (and the store may forget it). */

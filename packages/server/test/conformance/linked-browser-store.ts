@@ -44,6 +44,7 @@ export function testLinkedBrowserStore(name: string, factory: () => Promise<Link
     const record = (userId: string, ttlMs = 60_000): LinkedBrowserRecord => ({
       tokenHash: randomBytes(32).toString('hex'),
       userId,
+      loginId: randomBytes(16).toString('base64url').slice(0, 22),
       createdAt: clock.now(),
       expiresAt: clock.now() + ttlMs,
     });
