@@ -30,14 +30,23 @@ describe.skipIf(skipWithoutRedis)('prompts across instances on Redis', () => {
     await redis?.stop();
   });
 
-  it('a token from A works on B; the per-user limit is shared; forgetting on A ends it on B', async () => {
+  /** The Redis stores of one site, under a key prefix of its own; the ledger is left to each test. */
+  function sharedStores() {
     const keyPrefix = `t${randomBytes(4).toString('hex')}:`;
-    const shared = {
+    return {
+      keyPrefix,
       store: redisStore({ client, keyPrefix }),
       devices: redisDeviceStore({ client, keyPrefix }),
       linkedBrowsers: redisLinkedBrowserStore({ client, keyPrefix }),
-      logins: redisLoginLedger({ client, keyPrefix }),
       promptDevices: () => {},
+    };
+  }
+
+  it('a token from A works on B; the per-user limit is shared; forgetting on A ends it on B', async () => {
+    const { keyPrefix, ...stores } = sharedStores();
+    const shared = {
+      ...stores,
+      logins: redisLoginLedger({ client, keyPrefix }),
       rateLimits: { promptPerUser: { limit: 2, windowSeconds: 600 } },
     };
     const a = await startServer(shared);
@@ -62,13 +71,7 @@ describe.skipIf(skipWithoutRedis)('prompts across instances on Redis', () => {
   });
 
   it('ending the login on A ends its token on B; an instance whose ledger is not shared refuses and says so', async () => {
-    const keyPrefix = `t${randomBytes(4).toString('hex')}:`;
-    const shared = {
-      store: redisStore({ client, keyPrefix }),
-      devices: redisDeviceStore({ client, keyPrefix }),
-      linkedBrowsers: redisLinkedBrowserStore({ client, keyPrefix }),
-      promptDevices: () => {},
-    };
+    const { keyPrefix, ...shared } = sharedStores();
     const a = await startServer({ ...shared, logins: redisLoginLedger({ client, keyPrefix }) });
     const b = await startServer({ ...shared, logins: redisLoginLedger({ client, keyPrefix }) });
     const alone = await startServer(shared); // the memory ledger: a setup mistake
