@@ -1,19 +1,27 @@
 /**
  * The phone simulator's "Devices" list in real Chromium against the real demo: the user's devices
  * appear (this phone marked), another device is renamed and revoked from the page, and the server
- * holds exactly that afterwards — the revoked device's own signed calls are refused.
+ * holds exactly that afterwards — the revoked device's own signed calls are refused, and the browser
+ * it had signed in is signed out (its host session ended, its page back at the QR).
  */
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/src/server.js';
-import { launchChromium, recordPageEvents, skipWithoutChromium } from './helpers/chromium.js';
+import {
+  launchChromium,
+  readCodeFromWidget,
+  readQrFromWidget,
+  recordPageEvents,
+  skipWithoutChromium,
+} from './helpers/chromium.js';
 import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
 
 describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
   let browser: Browser;
   let demo: Demo;
   let handset: BrowserContext;
+  let desktop: BrowserContext;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -25,8 +33,10 @@ describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
   beforeEach(async () => {
     demo = await startTestDemo();
     handset = await browser.newContext({ viewport: { width: 420, height: 860 }, isMobile: true, hasTouch: true });
+    desktop = await browser.newContext();
   });
   afterEach(async () => {
+    await desktop?.close();
     await handset?.close();
     await demo?.close();
   });
@@ -54,12 +64,24 @@ describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
     const userId = (await phone.locator('#app-user').textContent()) as string;
     expect((await demo.qr.listDevices(userId)).find((d) => d.id === tablet.deviceId)?.label).toBe('Old tablet');
 
+    // A desktop browser signs in by QR with the tablet: revoking the tablet must sign it out.
+    const desk = await desktop.newPage();
+    await desk.goto(demo.url);
+    const request = await tablet.scan((await readQrFromWidget(desk)).text);
+    await request.confirm({ code: await readCodeFromWidget(desk) });
+    await desk.locator('h1.signed-in').waitFor();
+    const me = () => desk.evaluate(async () => (await fetch('/me', { cache: 'no-store' })).status);
+    expect(await me()).toBe(200);
+
     await rowOf(phone, tablet.deviceId).getByRole('button', { name: 'Revoke' }).click();
     await phone.locator(`li.device[data-device-id="${tablet.deviceId}"][data-revoked]`).waitFor();
     expect((await demo.qr.listDevices(userId)).find((d) => d.id === tablet.deviceId)?.revokedAt).toEqual(
       expect.any(Number),
     );
     await expect(tablet.listDevices()).rejects.toMatchObject({ code: 'DEVICE_REVOKED' });
+    expect((await demo.qr.listLogins(userId)).map((l) => l.endReason)).toEqual(['device-revoked']);
+    expect(await me()).toBe(401);
+    await desk.locator('qr-login[state="pending"]').waitFor({ timeout: 10_000 });
     // This phone is untouched.
     expect((await demo.qr.listDevices(userId)).filter((d) => d.revokedAt === undefined)).toHaveLength(1);
     await phone.screenshot({ path: 'test-artifacts/demo-phone-devices.png', fullPage: true });

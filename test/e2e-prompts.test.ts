@@ -3,8 +3,8 @@
  * before (by QR) asks "send a prompt to my phone"; the demo's `promptDevices` hook delivers the
  * prompt to the phone's inbox, which a phone in Node (the real `@qrlogin/app`) long-polls; the phone
  * scans the payload exactly like a QR and types the number the page shows. Also: the fourth prompt
- * in ten minutes is refused for push fatigue and the page falls back to the QR, and another user's
- * device cannot answer a prompt.
+ * in ten minutes is refused for push fatigue and the page falls back to the QR, another user's
+ * device cannot answer a prompt, and a browser the phone signed out can no longer prompt it.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,34 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
     const request = await phone.scan(text);
     expect(request.codeRequired).toBe(false);
     await request.confirm();
+    await page.locator('h1.signed-in').waitFor();
+  });
+
+  it('a browser the phone signed out cannot prompt it: the button goes and the QR still signs in', async () => {
+    const page = await context.newPage();
+    const phone = await newNodePhone(demo);
+    await linkThenSignOut(page, demo, phone);
+    // Signed in again (by QR), then ended from the phone: the user disowns this browser.
+    const { text } = await readQrFromWidget(page);
+    await (await phone.scan(text)).confirm();
+    await page.locator('h1.signed-in').waitFor();
+    const [newest] = await phone.listLogins();
+    await phone.endLogin(newest?.id as string);
+    await page.locator('qr-login[prompt][state="pending"]').waitFor({ timeout: 10_000 });
+
+    const prompted: string[] = [];
+    demo.qr.events.on('prompted', ({ sessionId }) => prompted.push(sessionId));
+    const refused = page.waitForResponse((r) => r.url().endsWith('/qrlogin/sessions') && r.status() === 401);
+    await page.locator('qr-login [part="prompt"]').click();
+    expect(((await (await refused).json()) as { error: { code: string } }).error.code).toBe('PROMPT_INVALID');
+    await expect
+      .poll(() => promptStatus(page).textContent())
+      .toBe('This browser can no longer send prompts. Scan the QR code instead.');
+    expect(await page.locator('qr-login [part="prompt"]').isHidden()).toBe(true);
+    expect(prompted).toEqual([]);
+
+    const again = await phone.scan((await readQrFromWidget(page)).text);
+    await again.confirm();
     await page.locator('h1.signed-in').waitFor();
   });
 

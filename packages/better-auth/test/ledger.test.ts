@@ -104,6 +104,25 @@ describe.each(DATABASES)('the login ledger on better-auth ($kind)', ({ open, ski
     expect((await whoIs(phone.cookies))?.user.id).toBe(phone.userId);
   });
 
+  it('revoking a device on the web deletes the better-auth sessions it approved, and only those', async () => {
+    const phone = await signedInPhone(host.url, 'rey@example.com');
+    const other = await signedInPhone(host.url, 'finn@example.com');
+    const byPhone = await logIn(phone);
+    const byOther = await logIn(other);
+    const revoked = await fetch(`${host.url}/api/auth/qr-login/devices/${phone.deviceId}`, {
+      method: 'DELETE',
+      headers: { cookie: `${SESSION_COOKIE}=${phone.cookies.get(SESSION_COOKIE)}`, origin: host.url },
+    });
+    expect(revoked.status).toBe(204);
+    expect(await whoIs(byPhone.page.cookies)).toBeNull();
+    expect((await whoIs(byOther.page.cookies))?.user.id).toBe(other.userId);
+    // The phone's own better-auth session is no QR login: revoking its key does not sign it out.
+    expect((await whoIs(phone.cookies))?.user.id).toBe(phone.userId);
+    expect((await host.qr.listLogins(phone.userId)).map((login) => [login.id, login.endReason])).toEqual([
+      [byPhone.loginId, 'device-revoked'],
+    ]);
+  });
+
   it('a browser signing itself out through better-auth ends its login (reason host); the other stays', async () => {
     const phone = await signedInPhone(host.url, 'eve@example.com');
     const first = await logIn(phone);

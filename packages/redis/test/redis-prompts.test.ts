@@ -70,7 +70,7 @@ describe.skipIf(skipWithoutRedis)('prompts across instances on Redis', () => {
     expect((await post(`${b.base}/sessions`, { prompt: promptToken })).body.error.code).toBe('PROMPT_INVALID');
   });
 
-  it('ending the login on A ends its token on B; an instance whose ledger is not shared refuses and says so', async () => {
+  it('ending the login from the phone on A ends its token on B; an instance whose ledger is not shared refuses and says so', async () => {
     const { keyPrefix, ...shared } = sharedStores();
     const a = await startServer({ ...shared, logins: redisLoginLedger({ client, keyPrefix }) });
     const b = await startServer({ ...shared, logins: redisLoginLedger({ client, keyPrefix }) });
@@ -89,7 +89,14 @@ describe.skipIf(skipWithoutRedis)('prompts across instances on Redis', () => {
     const first = await signIn();
     const second = await signIn();
     expect((await post(`${b.base}/sessions`, { prompt: first.promptToken })).status).toBe(201);
-    expect(await a.qr.revokeLogin(first.loginId)).toBe(true);
+    const timestamp = Date.now();
+    const signature = phone.sign({ action: 'end-login', deviceId: phone.deviceId, ref: first.loginId, timestamp });
+    const ended = await post(`${a.base}/logins/${first.loginId}/end`, {
+      deviceId: phone.deviceId,
+      timestamp,
+      signature,
+    });
+    expect(ended.body).toEqual({ ended: true });
     expect((await post(`${b.base}/sessions`, { prompt: first.promptToken })).body.error.code).toBe('PROMPT_INVALID');
     expect((await post(`${b.base}/sessions`, { prompt: second.promptToken })).status).toBe(201);
 

@@ -144,7 +144,8 @@ export interface QrLoginOptions {
   linkedBrowsers?: LinkedBrowserStore;
   /**
    * Lifetime of a linked-browser prompt token minted at redeem, in days. A token never outlives the
-   * ledger's record of its login (`loginRetentionSeconds`), and dies when that login ends.
+   * ledger's record of its login (`loginRetentionSeconds`), and dies when the user ends that login
+   * from a phone or revokes its device.
    * @default 30
    */
   promptTokenTtlDays?: number;

@@ -96,15 +96,18 @@ async function promptLimit(ctx: Context, rule: keyof RateLimits, key: string, ip
 }
 
 /**
- * The state of the login that minted a token (tokens from before carry none: `active`). A token
- * lives no longer than the ledger keeps its login, so `missing` means a ledger the instances do not
- * share (the memory default behind a shared token store) or rows the host deleted: refused, said
- * once, and the token is kept, since an instance set up wrong must not end it for the others.
+ * Whether the login that minted a token still vouches for its browser (tokens from before carry
+ * none: `trusted`). `distrusted`: the user ended it from a phone (End, End all, "this wasn't me")
+ * or revoked the device that approved it. A browser that signed out (reason `host`) stays trusted:
+ * signing back in with a prompt is what the token is for. A token lives no longer than the ledger
+ * keeps its login, so `missing` means a ledger the instances do not share (the memory default
+ * behind a shared token store) or rows the host deleted: refused, said once, and the token is
+ * kept, since an instance set up wrong must not end it for the others.
  */
-async function tokenLogin(ctx: Context, loginId: string | undefined): Promise<'active' | 'ended' | 'missing'> {
-  if (loginId === undefined) return 'active';
+async function tokenLogin(ctx: Context, loginId: string | undefined): Promise<'trusted' | 'distrusted' | 'missing'> {
+  if (loginId === undefined) return 'trusted';
   const login = await ctx.options.logins.get(loginId);
-  if (login !== null) return login.endedAt === undefined ? 'active' : 'ended';
+  if (login !== null) return login.endReason === undefined || login.endReason === 'host' ? 'trusted' : 'distrusted';
   warnMisconfigured(ctx, 'ledger', {
     problem: 'ledger-not-shared',
     option: 'logins',
@@ -142,9 +145,9 @@ export async function promptSession(
     tokenLogin(ctx, linked.loginId),
   ]);
   const devices = all.filter((d) => d.revokedAt === undefined);
-  if (devices.length === 0 || login === 'ended') {
-    // The token dies with its login (a browser signed out from the phone must not keep prompting
-    // it) and with the last device: nobody is left to prompt, and a user who revoked every device
+  if (devices.length === 0 || login === 'distrusted') {
+    // The token dies when the user disowned its login (a browser signed out from the phone must not
+    // keep prompting it) and with the last device: nobody is left to prompt, and a user who revoked every device
     // (a stolen phone) starts over with a QR sign-in that links the browser anew.
     await ctx.options.linkedBrowsers.remove(tokenHash);
     throw invalid();

@@ -293,10 +293,11 @@ export interface LinkedBrowserRecord {
   tokenHash: string;
   userId: string;
   /**
-   * The login whose redemption minted the token. Once that login has ended (the phone ended it,
-   * "this wasn't me", its device was revoked, the host signed it out) or the ledger no longer keeps
-   * it, the token is refused and forgotten: a browser that was signed out cannot go on prompting.
-   * Absent on tokens minted before 0.x (they are honoured until they expire).
+   * The login whose redemption minted the token. Once the user ends that login from a phone (End,
+   * End all, "this wasn't me") or revokes the device that approved it, the token is refused and
+   * forgotten: a browser signed out from the phone cannot go on prompting it. A browser that signs
+   * itself out (reason `host`) keeps its token, to sign back in by prompt. Absent on tokens minted
+   * before this field existed (they are honoured until they expire).
    */
   loginId?: string;
   /** When it was minted (ms since the epoch). */
