@@ -12,18 +12,16 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Demo } from '../examples/demo/src/server.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  launchChromium,
   nowMs,
   readCodeFromWidget,
   readQrFromWidget,
   recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
-import { startTestDemo } from './helpers/demo-server.js';
+import { demoInChromium } from './helpers/demo-in-chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -43,38 +41,24 @@ async function openPhone(phone: Page, url: string): Promise<void> {
 }
 
 describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
-  let browser: Browser;
-  let demo: Demo;
-  let desktop: BrowserContext;
-  let handset: BrowserContext;
+  const x = demoInChromium({
+    desktop: { viewport: { width: 640, height: 640 } },
+    handset: { viewport: { width: 420, height: 860 }, isMobile: true, hasTouch: true },
+  });
 
   beforeAll(async () => {
-    browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    demo = await startTestDemo();
-    desktop = await browser.newContext({ viewport: { width: 640, height: 640 } });
-    handset = await browser.newContext({ viewport: { width: 420, height: 860 }, isMobile: true, hasTouch: true });
-  });
-  afterEach(async () => {
-    await desktop?.close();
-    await handset?.close();
-    await demo?.close();
   });
 
   it('paste the link, check the confirm screen, type the number, Confirm: the login page is signed in', async () => {
-    const login = await desktop.newPage();
+    const login = await x.desktop.newPage();
     const loginLog = await recordPageEvents(login);
-    await login.goto(demo.url);
+    await login.goto(x.demo.url);
     const { text } = await readQrFromWidget(login);
 
-    const phone = await handset.newPage();
+    const phone = await x.handset.newPage();
     const phoneLog = await recordPageEvents(phone);
-    await openPhone(phone, `${demo.url}/phone`);
+    await openPhone(phone, `${x.demo.url}/phone`);
     expect(await phone.locator('#device-status').textContent()).toMatch(/registered/);
     expect(await phone.locator('#app-user').textContent()).toBe('ana@example.com');
     // The device key stays in the phone's local storage, never in a cookie or on the server.
@@ -86,7 +70,7 @@ describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
     await phone.locator('#confirm-screen').waitFor();
 
     // The confirm screen tells the user who is asking.
-    expect(await phone.locator('#confirm-site').textContent()).toBe(demo.url);
+    expect(await phone.locator('#confirm-site').textContent()).toBe(x.demo.url);
     expect(await phone.locator('#confirm-browser').textContent()).toMatch(/Chrom.* on Linux/);
     expect(await phone.locator('#confirm-ip').textContent()).toBe('127.0.0.1');
     expect(await phone.locator('#confirm-place').textContent()).toBe('This computer');
@@ -109,9 +93,9 @@ describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
     await phone.locator('#result[data-outcome="confirmed"]').waitFor();
     await login.locator('h1.signed-in').waitFor();
     expect(await login.locator('h1').textContent()).toBe('Signed in as ana@example.com');
-    expect((await desktop.cookies(demo.url)).map((cookie) => cookie.name)).toContain('demo_session');
+    expect((await x.desktop.cookies(x.demo.url)).map((cookie) => cookie.name)).toContain('demo_session');
     // The phone's context has the app's sign-in, never the website's session.
-    expect((await handset.cookies(demo.url)).map((cookie) => cookie.name)).toEqual(['demo_app']);
+    expect((await x.handset.cookies(x.demo.url)).map((cookie) => cookie.name)).toEqual(['demo_app']);
 
     const events = await loginLog.events();
     const confirmedAt = events.find((event) => event.type === 'qrlogin-state:confirmed')?.at as number;
@@ -134,16 +118,16 @@ describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
   });
 
   it('the demo shortcut opens /phone?qr=<link>, Reject: the login page shows the refusal, nobody is signed in', async () => {
-    const login = await desktop.newPage();
+    const login = await x.desktop.newPage();
     const loginLog = await recordPageEvents(login);
-    await login.goto(demo.url);
+    await login.goto(x.demo.url);
     const { text } = await readQrFromWidget(login);
     // The shortcut carries exactly the code the QR shows.
     const shortcut = login.locator('#phone-shortcut');
     await shortcut.waitFor();
     expect(await shortcut.getAttribute('href')).toBe(`/phone?qr=${encodeURIComponent(text)}`);
 
-    const opened = desktop.waitForEvent('page');
+    const opened = x.desktop.waitForEvent('page');
     await shortcut.click();
     const phone = await opened;
     const phoneLog = await recordPageEvents(phone);
@@ -157,13 +141,13 @@ describe.skipIf(skipWithoutChromium)('login page + phone simulator', () => {
     await phone.locator('#result[data-outcome="rejected"]').waitFor();
     await login.locator('qr-login[state="rejected"]').waitFor();
     expect(await login.locator('qr-login [part="status"]').textContent()).toBe('Sign-in was declined on the phone.');
-    expect((await desktop.cookies(demo.url)).map((cookie) => cookie.name)).not.toContain('demo_session');
+    expect((await x.desktop.cookies(x.demo.url)).map((cookie) => cookie.name)).not.toContain('demo_session');
 
     // The same phone, reloaded, keeps its device (no second registration) and can scan a fresh code.
     await login.locator('qr-login [part="refresh"]').click();
     const fresh = await readQrFromWidget(login);
     expect(fresh.text).not.toBe(text);
-    await openPhone(phone, `${demo.url}/phone`);
+    await openPhone(phone, `${x.demo.url}/phone`);
     expect(await phone.locator('#device-status').textContent()).toMatch(/local storage/);
     await phone.locator('#qr-text').fill(fresh.text);
     await phone.locator('#paste-form button[type="submit"]').click();

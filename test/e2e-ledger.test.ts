@@ -10,18 +10,16 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Demo } from '../examples/demo/src/server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  launchChromium,
   nowMs,
   readCodeFromWidget,
   readQrFromWidget,
   recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
-import { startTestDemo } from './helpers/demo-server.js';
+import { demoInChromium } from './helpers/demo-in-chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -33,33 +31,20 @@ const USER = 'ana@example.com';
 const me = (page: Page) => page.evaluate(async () => (await fetch('/me', { cache: 'no-store' })).status);
 
 describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, through the demo', () => {
-  let browser: Browser;
-  let demo: Demo;
-  let desktops: BrowserContext[];
-  let handset: BrowserContext;
+  const x = demoInChromium({
+    first: {},
+    second: {},
+    handset: { viewport: { width: 420, height: 1000 }, isMobile: true, hasTouch: true },
+  });
 
   beforeAll(async () => {
-    browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    demo = await startTestDemo();
-    desktops = [await browser.newContext(), await browser.newContext()];
-    handset = await browser.newContext({ viewport: { width: 420, height: 1000 }, isMobile: true, hasTouch: true });
-  });
-  afterEach(async () => {
-    for (const context of desktops ?? []) await context.close();
-    await handset?.close();
-    await demo?.close();
   });
 
   /** Opens the phone simulator and waits for its device key and its (empty) login list. */
   async function openPhone(): Promise<Page> {
-    const phone = await handset.newPage();
-    await phone.goto(`${demo.url}/phone`);
+    const phone = await x.handset.newPage();
+    await phone.goto(`${x.demo.url}/phone`);
     await phone.locator('#device-status', { hasText: /device/i }).waitFor();
     await phone.locator('#logins-status', { hasText: /No browser/ }).waitFor();
     return phone;
@@ -77,7 +62,7 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
   /** Signs a desktop context in by QR through the phone page; returns its login page. */
   async function signIn(context: BrowserContext, phone: Page): Promise<Page> {
     const login = await context.newPage();
-    await login.goto(demo.url);
+    await login.goto(x.demo.url);
     await scanWithPhone(login, phone);
     await phone.locator('#code-input').fill(await readCodeFromWidget(login));
     await phone.locator('#confirm').click();
@@ -90,14 +75,11 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
   it('lists both browsers, End signs one out while the other stays, “This wasn’t me” ends the other', async () => {
     const phone = await openPhone();
     const phoneLog = await recordPageEvents(phone);
-    const [first, second] = [
-      await signIn(desktops[0] as BrowserContext, phone),
-      await signIn(desktops[1] as BrowserContext, phone),
-    ];
+    const [first, second] = [await signIn(x.first, phone), await signIn(x.second, phone)];
     const firstLog = await recordPageEvents(first);
 
     // The phone lists both, newest first, as the server's ledger has them.
-    const ledger = await demo.qr.listLogins(USER);
+    const ledger = await x.demo.qr.listLogins(USER);
     expect(ledger).toHaveLength(2);
     const [secondId, firstId] = ledger.map((login) => login.id);
     const items = phone.locator('#login-list li[data-state="active"]');
@@ -136,7 +118,7 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
     await phone.locator(`#login-list li[data-login-id="${secondId}"][data-state="ended"]`).waitFor();
     expect(await me(second)).toBe(401);
     await second.locator('qr-login[state="pending"]').waitFor({ timeout: 10_000 });
-    expect((await demo.qr.listLogins(USER)).map((login) => [login.id, login.endReason])).toEqual([
+    expect((await x.demo.qr.listLogins(USER)).map((login) => [login.id, login.endReason])).toEqual([
       [secondId, 'report'],
       [firstId, 'user'],
     ]);
@@ -149,10 +131,7 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
 
   it('“End all” signs every browser out; “This wasn’t me” on the confirm screen refuses and pauses scans', async () => {
     const phone = await openPhone();
-    const pages = [
-      await signIn(desktops[0] as BrowserContext, phone),
-      await signIn(desktops[1] as BrowserContext, phone),
-    ];
+    const pages = [await signIn(x.first, phone), await signIn(x.second, phone)];
     const endAll = phone.locator('#end-all');
     await endAll.waitFor();
     await expect.poll(() => phone.locator('#login-list li[data-state="active"]').count(), { timeout: 10_000 }).toBe(2);

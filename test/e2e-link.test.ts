@@ -5,8 +5,8 @@
  * the page; the new device then signs a fresh browser in by QR. A wrong code registers nothing.
  * An app holding two accounts of the site signs in as the one picked.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/src/server.js';
 import {
   type AccountStorage,
@@ -20,13 +20,13 @@ import {
 } from '../packages/app/src/index.js';
 import {
   decodeQrPng,
-  launchChromium,
   readCodeFromWidget,
   readQrFromWidget,
   recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
-import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
+import { demoInChromium } from './helpers/demo-in-chromium.js';
+import { newNodePhone } from './helpers/demo-server.js';
 
 /** Signs `page` in to the demo by QR with `phone` (the login path, as e2e-login proves it). */
 async function signIn(page: Page, demo: Demo, phone: ReturnType<typeof createQrLoginApp>): Promise<string> {
@@ -68,37 +68,20 @@ async function typeOnPage(page: Page, label: string, code: string): Promise<void
 }
 
 describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account, page in Chromium', () => {
-  let browser: Browser;
-  let demo: Demo;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    demo = await startTestDemo();
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-  });
+  const x = demoInChromium({ context: {} });
 
   it('registers a new app by the signed-in page’s code and the phone’s digits; that device then signs in by QR', async () => {
-    const page = await context.newPage();
+    const page = await x.context.newPage();
     const log = await recordPageEvents(page);
-    expect(await signIn(page, demo, await newNodePhone(demo))).toBe('ana@example.com');
+    expect(await signIn(page, x.demo, await newNodePhone(x.demo))).toBe('ana@example.com');
     const registered: string[] = [];
-    demo.qr.events.on('device-registered', (event) => registered.push(event.userId));
+    x.demo.qr.events.on('device-registered', (event) => registered.push(event.userId));
 
     const qrText = await readLinkQr(page);
     expect((await page.locator('qr-link-device [part="qr"]').boundingBox())?.width).toBe(256);
     expect(await page.getByRole('status').filter({ hasText: 'Scan this code' }).count()).toBe(1);
-    expect(qrText).toMatch(new RegExp(`^${demo.url}/qrlogin/link/1/[A-Za-z0-9_-]{22}$`));
-    const baseUrl = `${demo.url}/qrlogin`;
+    expect(qrText).toMatch(new RegExp(`^${x.demo.url}/qrlogin/link/1/[A-Za-z0-9_-]{22}$`));
+    const baseUrl = `${x.demo.url}/qrlogin`;
     const keys = generateDeviceKeys();
     const screen = codeScreen();
     const linking = linkDevice({
@@ -129,25 +112,25 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
     expect(log.errors).toEqual([]);
 
     // The new device signs a fresh browser in by QR, as the page's user.
-    const other = await browser.newContext();
+    const other = await x.browser.newContext();
     try {
       const fresh = await other.newPage();
       const app = createQrLoginApp({ baseUrl, deviceId: linked.deviceId, keys });
-      expect(await signIn(fresh, demo, app)).toBe('ana@example.com');
+      expect(await signIn(fresh, x.demo, app)).toBe('ana@example.com');
     } finally {
       await other.close();
     }
   });
 
   it('a wrong code on the page registers nothing and the phone hears CODE_MISMATCH', async () => {
-    const page = await context.newPage();
-    await signIn(page, demo, await newNodePhone(demo));
+    const page = await x.context.newPage();
+    await signIn(page, x.demo, await newNodePhone(x.demo));
     const registered: string[] = [];
-    demo.qr.events.on('device-registered', (event) => registered.push(event.deviceId));
+    x.demo.qr.events.on('device-registered', (event) => registered.push(event.deviceId));
     const qrText = await readLinkQr(page);
     const screen = codeScreen();
     const linking = linkDevice({
-      baseUrl: `${demo.url}/qrlogin`,
+      baseUrl: `${x.demo.url}/qrlogin`,
       qrText,
       keyStore: memoryKeyStore(),
       label: 'Stranger',
@@ -169,7 +152,7 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
   });
 
   it('an app holding two accounts of the site signs in as the one picked', async () => {
-    const baseUrl = `${demo.url}/qrlogin`;
+    const baseUrl = `${x.demo.url}/qrlogin`;
     const data = new Map<string, string>();
     const storage: AccountStorage = {
       getItem: (key) => data.get(key) ?? null,
@@ -182,7 +165,7 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
     });
     // The app signs in as each demo user in turn (its own sign-in, the demo's app cookie) and registers a key for each.
     for (const user of ['ana@example.com', 'ben@example.com']) {
-      const opened = await fetch(`${demo.url}/phone?user=${encodeURIComponent(user)}`);
+      const opened = await fetch(`${x.demo.url}/phone?user=${encodeURIComponent(user)}`);
       const appCookie = opened.headers.getSetCookie().find((cookie) => cookie.startsWith('demo_app='));
       await book.register({
         baseUrl,
@@ -192,8 +175,8 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
       });
     }
 
-    const page = await context.newPage();
-    await page.goto(demo.url);
+    const page = await x.context.newPage();
+    await page.goto(x.demo.url);
     const { text } = await readQrFromWidget(page);
     const accounts = await book.forQr(text);
     expect(accounts.map((account) => account.userId)).toEqual(['ana@example.com', 'ben@example.com']);
@@ -206,14 +189,14 @@ describe.skipIf(skipWithoutChromium)('linking a new phone and picking an account
   });
 
   it('the phone simulator holds two accounts and asks which one; it links itself from the signed-in page', async () => {
-    const phone = await context.newPage();
-    await phone.goto(`${demo.url}/phone`);
+    const phone = await x.context.newPage();
+    await phone.goto(`${x.demo.url}/phone`);
     await phone.locator('#scan-screen:not([hidden])').waitFor();
     await phone.locator('#add-account').click();
     await expect.poll(() => phone.locator('#device-status').textContent()).toMatch(/^Added ben@example.com/);
 
-    const page = await context.newPage();
-    await page.goto(demo.url);
+    const page = await x.context.newPage();
+    await page.goto(x.demo.url);
     const { text } = await readQrFromWidget(page);
     await phone.locator('#qr-text').fill(text);
     await phone.locator('#paste-form button[type="submit"]').click();

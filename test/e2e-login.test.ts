@@ -3,62 +3,43 @@
  * widget's pixels, a phone in Node (the real `@qrlogin/app`) scans it and answers, and the page
  * must end signed in with the host's cookie — or, on reject, say so and hold no cookie.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Demo } from '../examples/demo/src/server.js';
+import { describe, expect, it } from 'vitest';
 import {
-  launchChromium,
   nowMs,
   readCodeFromWidget,
   readQrFromWidget,
   recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
-import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
+import { demoInChromium } from './helpers/demo-in-chromium.js';
+import { newNodePhone } from './helpers/demo-server.js';
 
 describe.skipIf(skipWithoutChromium)('login page in Chromium, phone in Node', () => {
-  let browser: Browser;
-  let demo: Demo;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    demo = await startTestDemo();
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-  });
+  const x = demoInChromium({ context: {} });
 
   it('confirm: the page reaches "Signed in" with the host session cookie, and no secret in any URL', async () => {
-    const page = await context.newPage();
+    const page = await x.context.newPage();
     const log = await recordPageEvents(page);
     const urls: string[] = [];
     page.on('request', (request) => urls.push(request.url()));
-    const created = page.waitForResponse((r) => r.url() === `${demo.url}/qrlogin/sessions` && r.status() === 201);
-    await page.goto(demo.url);
+    const created = page.waitForResponse((r) => r.url() === `${x.demo.url}/qrlogin/sessions` && r.status() === 201);
+    await page.goto(x.demo.url);
     const { browserSecret, qrPayload } = (await (await created).json()) as { browserSecret: string; qrPayload: string };
 
     const { text } = await readQrFromWidget(page);
     expect(text).toBe(qrPayload);
-    expect(text).toMatch(new RegExp(`^${demo.url}/qrlogin/q/1/[A-Za-z0-9_-]{22,}$`));
+    expect(text).toMatch(new RegExp(`^${x.demo.url}/qrlogin/q/1/[A-Za-z0-9_-]{22,}$`));
 
-    const phone = await newNodePhone(demo);
+    const phone = await newNodePhone(x.demo);
     const request = await phone.scan(text);
-    expect(request.origin).toBe(demo.url);
+    expect(request.origin).toBe(x.demo.url);
     expect(request.requester.ip).toBe('127.0.0.1');
     expect(request.requester.browser).toMatch(/Chrom/);
     expect(request.codeRequired).toBe(true);
     const code = await readCodeFromWidget(page);
 
     let serverConfirmedAt = Number.NaN;
-    demo.qr.events.once('confirmed', () => {
+    x.demo.qr.events.once('confirmed', () => {
       serverConfirmedAt = nowMs();
     });
     const confirmSentAt = nowMs();
@@ -68,7 +49,7 @@ describe.skipIf(skipWithoutChromium)('login page in Chromium, phone in Node', ()
 
     await page.locator('h1.signed-in').waitFor();
     expect(await page.locator('h1').textContent()).toBe('Signed in as ana@example.com');
-    const cookies = await context.cookies(demo.url);
+    const cookies = await x.context.cookies(x.demo.url);
     const session = cookies.find((cookie) => cookie.name === 'demo_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(session?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -94,11 +75,11 @@ describe.skipIf(skipWithoutChromium)('login page in Chromium, phone in Node', ()
   });
 
   it('reject: the page shows the refusal, holds no session cookie and stays signed out', async () => {
-    const page = await context.newPage();
+    const page = await x.context.newPage();
     const log = await recordPageEvents(page);
-    await page.goto(demo.url);
+    await page.goto(x.demo.url);
     const { text } = await readQrFromWidget(page);
-    const phone = await newNodePhone(demo);
+    const phone = await newNodePhone(x.demo);
     const request = await phone.scan(text);
     await readCodeFromWidget(page);
 
@@ -107,7 +88,7 @@ describe.skipIf(skipWithoutChromium)('login page in Chromium, phone in Node', ()
     await page.locator('qr-login[state="rejected"]').waitFor();
     expect(await page.locator('qr-login [part="status"]').textContent()).toBe('Sign-in was declined on the phone.');
     expect(await page.locator('qr-login [part="refresh"]').isVisible()).toBe(true);
-    expect((await context.cookies(demo.url)).map((cookie) => cookie.name)).not.toContain('demo_session');
+    expect((await x.context.cookies(x.demo.url)).map((cookie) => cookie.name)).not.toContain('demo_session');
     // A late confirm cannot turn the refusal around.
     await expect(request.confirm({ code: '00' })).rejects.toMatchObject({ code: 'INVALID_STATE' });
     await page.reload();

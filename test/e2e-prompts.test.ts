@@ -6,18 +6,13 @@
  * in ten minutes is refused for push fatigue and the page falls back to the QR, another user's
  * device cannot answer a prompt, and a browser the phone signed out can no longer prompt it.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Demo } from '../examples/demo/src/server.js';
 import { createQrLoginApp, generateDeviceKeys, type QrLoginApp } from '../packages/app/src/index.js';
-import {
-  launchChromium,
-  readCodeFromWidget,
-  readQrFromWidget,
-  recordPageEvents,
-  skipWithoutChromium,
-} from './helpers/chromium.js';
-import { newNodePhone, startTestDemo } from './helpers/demo-server.js';
+import { readCodeFromWidget, readQrFromWidget, recordPageEvents, skipWithoutChromium } from './helpers/chromium.js';
+import { demoInChromium } from './helpers/demo-in-chromium.js';
+import { newNodePhone } from './helpers/demo-server.js';
 
 /** The phone's push channel in the demo: the inbox the `promptDevices` hook fills, for the app user. */
 async function phoneInbox(demo: Demo): Promise<() => Promise<string>> {
@@ -52,32 +47,15 @@ async function linkThenSignOut(page: Page, demo: Demo, phone: QrLoginApp): Promi
 const promptStatus = (page: Page) => page.locator('qr-login [part="prompt-status"]');
 
 describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone in Node', () => {
-  let browser: Browser;
-  let demo: Demo;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    // …and every prompt must ask for one all the same.
-    demo = await startTestDemo({ numberMatching: false });
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-    await demo?.close();
-  });
+  // Number matching off for the QR sign-in, and every prompt must ask for one all the same.
+  const x = demoInChromium({ context: {} }, { numberMatching: false });
 
   it('a linked browser sends a prompt; the phone gets it through the hook, types the number, the page signs in', async () => {
-    const page = await context.newPage();
+    const page = await x.context.newPage();
     const log = await recordPageEvents(page);
-    const phone = await newNodePhone(demo);
-    await linkThenSignOut(page, demo, phone);
-    const cookies = await context.cookies(`${demo.url}/qrlogin/sessions`);
+    const phone = await newNodePhone(x.demo);
+    await linkThenSignOut(page, x.demo, phone);
+    const cookies = await x.context.cookies(`${x.demo.url}/qrlogin/sessions`);
     // The token is a cookie no script can read, sent to the qrlogin routes only.
     expect(cookies.find((c) => c.name === 'qrlogin_prompt')).toMatchObject({
       httpOnly: true,
@@ -86,13 +64,13 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
     });
     expect(await page.evaluate(() => document.cookie)).not.toContain('qrlogin_prompt');
 
-    const inbox = await phoneInbox(demo);
+    const inbox = await phoneInbox(x.demo);
     const received = inbox();
     const button = page.locator('qr-login [part="prompt"]');
     expect(await button.textContent()).toBe('Send a prompt to my phone');
     await button.click();
     const qrPayload = await received;
-    expect(qrPayload).toMatch(new RegExp(`^${demo.url}/qrlogin/q/1/[A-Za-z0-9_-]{22}$`));
+    expect(qrPayload).toMatch(new RegExp(`^${x.demo.url}/qrlogin/q/1/[A-Za-z0-9_-]{22}$`));
     await expect.poll(() => promptStatus(page).textContent()).toMatch(/^Prompt sent\./);
 
     // The same call, screen and signature as a scan; the number is mandatory although only shown here.
@@ -107,12 +85,12 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
   });
 
   it('push fatigue: the fourth prompt in ten minutes is refused and the page shows the QR, which still signs in', async () => {
-    const page = await context.newPage();
-    const phone = await newNodePhone(demo);
-    await linkThenSignOut(page, demo, phone);
+    const page = await x.context.newPage();
+    const phone = await newNodePhone(x.demo);
+    await linkThenSignOut(page, x.demo, phone);
     const button = page.locator('qr-login [part="prompt"]');
     const prompted: string[] = [];
-    demo.qr.events.on('prompted', ({ sessionId }) => prompted.push(sessionId));
+    x.demo.qr.events.on('prompted', ({ sessionId }) => prompted.push(sessionId));
     for (let i = 1; i <= 3; i++) {
       await button.click();
       await expect.poll(() => prompted.length).toBe(i);
@@ -135,9 +113,9 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
   });
 
   it('a browser the phone signed out cannot prompt it: the button goes and the QR still signs in', async () => {
-    const page = await context.newPage();
-    const phone = await newNodePhone(demo);
-    await linkThenSignOut(page, demo, phone);
+    const page = await x.context.newPage();
+    const phone = await newNodePhone(x.demo);
+    await linkThenSignOut(page, x.demo, phone);
     // Signed in again (by QR), then ended from the phone: the user disowns this browser.
     const { text } = await readQrFromWidget(page);
     await (await phone.scan(text)).confirm();
@@ -147,7 +125,7 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
     await page.locator('qr-login[prompt][state="pending"]').waitFor({ timeout: 10_000 });
 
     const prompted: string[] = [];
-    demo.qr.events.on('prompted', ({ sessionId }) => prompted.push(sessionId));
+    x.demo.qr.events.on('prompted', ({ sessionId }) => prompted.push(sessionId));
     const refused = page.waitForResponse((r) => r.url().endsWith('/qrlogin/sessions') && r.status() === 401);
     await page.locator('qr-login [part="prompt"]').click();
     expect(((await (await refused).json()) as { error: { code: string } }).error.code).toBe('PROMPT_INVALID');
@@ -163,18 +141,18 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
   });
 
   it('the demo phone simulator gets the prompt and shows the same confirm screen as a scan', async () => {
-    const page = await context.newPage();
-    await linkThenSignOut(page, demo, await newNodePhone(demo));
+    const page = await x.context.newPage();
+    await linkThenSignOut(page, x.demo, await newNodePhone(x.demo));
     // The phone simulator in its own browser context: its own app cookie and device key.
-    const handset = await browser.newContext();
+    const handset = await x.browser.newContext();
     try {
       const phone = await handset.newPage();
       const phoneLog = await recordPageEvents(phone);
-      await phone.goto(`${demo.url}/phone`);
+      await phone.goto(`${x.demo.url}/phone`);
       await phone.locator('#device-status', { hasText: /registered/ }).waitFor();
       await page.locator('qr-login [part="prompt"]').click();
       await phone.locator('#confirm-screen').waitFor();
-      expect(await phone.locator('#confirm-site').textContent()).toBe(demo.url);
+      expect(await phone.locator('#confirm-site').textContent()).toBe(x.demo.url);
       expect(await phone.locator('#confirm-browser').textContent()).toMatch(/Chrom.* on Linux/);
       expect(await phone.locator('#code-field').isVisible()).toBe(true);
       await phone.locator('#code-input').fill(await readCodeFromWidget(page));
@@ -187,18 +165,18 @@ describe.skipIf(skipWithoutChromium)('linked-browser prompts in Chromium, phone 
   });
 
   it("another user's device cannot answer the prompt; the user's own phone still can", async () => {
-    const page = await context.newPage();
-    const phone = await newNodePhone(demo);
-    await linkThenSignOut(page, demo, phone);
+    const page = await x.context.newPage();
+    const phone = await newNodePhone(x.demo);
+    await linkThenSignOut(page, x.demo, phone);
     const keys = generateDeviceKeys();
-    const other = await demo.qr.registerDevice({
+    const other = await x.demo.qr.registerDevice({
       userId: 'mallory@example.com',
       publicKey: keys.publicKey,
       label: 'mallory',
     });
-    const mallory = createQrLoginApp({ baseUrl: `${demo.url}/qrlogin`, deviceId: other.id, keys });
+    const mallory = createQrLoginApp({ baseUrl: `${x.demo.url}/qrlogin`, deviceId: other.id, keys });
 
-    const received = (await phoneInbox(demo))();
+    const received = (await phoneInbox(x.demo))();
     await page.locator('qr-login [part="prompt"]').click();
     const qrPayload = await received;
     await expect(mallory.scan(qrPayload)).rejects.toMatchObject({ code: 'PROMPT_WRONG_USER' });

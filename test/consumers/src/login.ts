@@ -1,20 +1,33 @@
 // One complete login through the installed tarballs: a node:http server with @qrlogin/server, the
 // browser's side spoken over a plain `ws` client, and a phone in Node with @qrlogin/app.
-// create → subscribe → scan → confirm → redeem, then the redeem is refused a second time.
+// create → subscribe → scan → confirm → redeem, then the redeem is refused a second time; then what
+// comes after: the phone lists the login, its receipt verifies with only the device's public key,
+// and ending it from the phone calls the host's endSession hook with that login.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createQrLoginApp, generateDeviceKeys, registerDevice } from '@qrlogin/app';
-import { type CreateSessionResponse, createQrLogin, isQrLoginError, type StatusSnapshot } from '@qrlogin/server';
+import {
+  type CreateSessionResponse,
+  createQrLogin,
+  isQrLoginError,
+  type StatusSnapshot,
+  verifyReceipt,
+} from '@qrlogin/server';
 import WebSocket from 'ws';
 
 const server = http.createServer();
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const baseUrl = `${origin}/qrlogin`;
+const ended: string[] = [];
 const qr = createQrLogin({
   origin,
   authenticate: (request) => (request.headers.get('authorization') === 'Bearer ana' ? { userId: 'ana' } : null),
+  // The host deletes its own session for the login here; this check records which one it was asked to.
+  endSession: (login) => {
+    ended.push(login.id);
+  },
 });
 server.on('request', (req, res) => qr.node(req, res));
 qr.attach(server);
@@ -70,7 +83,22 @@ assert.equal(redemption.deviceId, deviceId);
 await assert.rejects(qr.redeem({ sessionId: session.sessionId, browserSecret: session.browserSecret }), isQrLoginError);
 assert.deepEqual(audit, ['confirmed ana']);
 
+// After the login: the phone lists it, the receipt verifies offline, the phone ends it.
+const [listed] = await phone.listLogins();
+assert.equal(listed?.id, redemption.loginId);
+assert.equal(listed?.thisDevice, true);
+const [stored] = await qr.listLogins('ana');
+assert.ok(stored?.receipt, 'the login keeps the signed approval');
+const verified = await verifyReceipt(stored.receipt, keys.publicKey);
+assert.equal(verified.sessionId, session.sessionId);
+assert.equal(verified.deviceId, deviceId);
+assert.equal(await phone.endLogin(redemption.loginId), true);
+assert.deepEqual(ended, [redemption.loginId]);
+assert.equal((await qr.listLogins('ana'))[0]?.endReason, 'user');
+
 socket.close();
 await qr.close();
 await new Promise((resolve) => server.close(resolve));
-console.log(`login ok: ${frames.map((f) => f.state).join(' → ')}, redeemed by ${redemption.userId}`);
+console.log(
+  `login ok: ${frames.map((f) => f.state).join(' → ')}, redeemed by ${redemption.userId}; receipt verified, ended from the phone`,
+);
