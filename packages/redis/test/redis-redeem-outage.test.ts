@@ -7,7 +7,7 @@ import type { LoginRequest } from '@qrlogin/protocol';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REDEEM_RETRY_WINDOW_MS } from '../../server/src/browser-actions.js';
-import { createQrLogin, type SessionStore } from '../../server/src/index.js';
+import { createQrLogin, memoryDeviceStore, type SessionStore } from '../../server/src/index.js';
 import { createSession, newDevice, startServer, type TestServer } from '../../server/test/helpers.js';
 import { redisBus } from '../src/redis-bus.js';
 import { redisStore } from '../src/redis-store.js';
@@ -76,8 +76,10 @@ describe.skipIf(skipWithoutRedis)('redeem while Redis freezes', () => {
   it('a 503 whose write landed: the retry on another instance signs in, one redeemed event in all', async () => {
     const a = await instance();
     const b = await instance();
-    const server = await startServer({ store: a.store, bus: a.bus });
-    const qrB = createQrLogin({ origin: server.origin, store: b.store, bus: b.bus, rateLimits: false });
+    // Instances share their devices as they share sessions: the redeem checks the approving device.
+    const devices = memoryDeviceStore();
+    const server = await startServer({ store: a.store, bus: a.bus, devices });
+    const qrB = createQrLogin({ origin: server.origin, store: b.store, bus: b.bus, devices, rateLimits: false });
     const events: string[] = [];
     server.qr.events.on('redeemed', () => events.push('a'));
     qrB.events.on('redeemed', () => events.push('b'));

@@ -212,7 +212,11 @@ export async function redeemSession(
   let record = await authorizeBrowser(ctx, input.sessionId, input.browserSecret);
   // A link is picked up by its phone, never redeemed into a browser session.
   requireKind(record, 'login');
-  if (effectiveState(record, ctx.options.now()) !== 'redeemed') {
+  const state = effectiveState(record, ctx.options.now());
+  if (state === 'confirmed' || (state === 'redeemed' && record.claimedAt === undefined)) {
+    await requireApproverActive(ctx, record);
+  }
+  if (state !== 'redeemed') {
     try {
       record = await commit(ctx, record.id, () => ({ to: 'redeemed', loginId: newLoginId() }), record);
     } catch (error) {
@@ -223,6 +227,18 @@ export async function redeemSession(
     }
   }
   return withPromptToken(ctx, await claimRedemption(ctx, record, input.ip));
+}
+
+/**
+ * A device revoked between its confirm and the redeem must not still sign the browser in: its
+ * revocation ended the logins it had approved, and this one would otherwise be recorded after that
+ * sweep. One device read per redeem; the session stays as it is and expires.
+ */
+async function requireApproverActive(ctx: Context, record: SessionRecord): Promise<void> {
+  const device = await ctx.options.devices.get(record.deviceId as string);
+  if (device === null || device.revokedAt !== undefined) {
+    throw new QrLoginError('DEVICE_REVOKED', 'the device that approved this sign-in was revoked before it was redeemed');
+  }
 }
 
 /** Takes an unclaimed, recent redemption for this caller (compare-and-set), or refuses. */

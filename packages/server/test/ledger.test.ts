@@ -309,6 +309,20 @@ describe('revoking a device', () => {
     expect(revokedEvents).toHaveLength(1);
   });
 
+  it('a sign-in it confirmed but the browser had not yet redeemed is refused, and records nothing', async () => {
+    const session = await confirmedSession(x.alice);
+    await x.t.qr.revokeDevice(x.alice.deviceId);
+    await expect(x.t.qr.redeem(session)).rejects.toMatchObject({ code: 'DEVICE_REVOKED' });
+    expect(await x.t.qr.listLogins('alice')).toEqual([]);
+    expect(x.events.filter((e) => e.name === 'login-recorded')).toEqual([]);
+    // Once redeemed, a later revocation does not change what a second redeem is told.
+    const tablet = await newDevice(x.t, 'alice');
+    const redeemed = await confirmedSession(tablet);
+    await x.t.qr.redeem(redeemed);
+    await x.t.qr.revokeDevice(tablet.deviceId);
+    await expect(x.t.qr.redeem(redeemed)).rejects.toMatchObject({ code: 'ALREADY_REDEEMED' });
+  });
+
   it('a device revoking itself ends its logins too', async () => {
     const login = await logIn(x.alice, CHROME);
     const timestamp = x.clock.value;
