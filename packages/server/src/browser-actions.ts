@@ -237,7 +237,10 @@ export async function redeemSession(
 async function requireApproverActive(ctx: Context, record: SessionRecord): Promise<void> {
   const device = await ctx.options.devices.get(record.deviceId as string);
   if (device === null || device.revokedAt !== undefined) {
-    throw new QrLoginError('DEVICE_REVOKED', 'the device that approved this sign-in was revoked before it was redeemed');
+    throw new QrLoginError(
+      'DEVICE_REVOKED',
+      'the device that approved this sign-in was revoked before it was redeemed',
+    );
   }
 }
 
