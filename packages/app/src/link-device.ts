@@ -101,7 +101,8 @@ function outcomeError(answer: LinkClaimResponse): QrLoginError {
  * `SESSION_NOT_FOUND`, `SESSION_EXPIRED`, `ALREADY_SCANNED` (another phone claimed it),
  * `CODE_MISMATCH` (a wrong code was typed: nothing was registered), `DEVICE_EXISTS` /
  * `DEVICE_REVOKED` (this key belongs to another account, or was revoked: link with a new key, e.g.
- * a new account in an account book), `INVALID_STATE` (the page refused or cancelled), `RATE_LIMITED`, `NETWORK_ERROR`.
+ * a new account in an account book), `INVALID_STATE` (the page refused or cancelled),
+ * `RATE_LIMITED`, `NETWORK_ERROR`.
  *
  * @example
  * const { deviceId, userId } = await linkDevice({

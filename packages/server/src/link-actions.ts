@@ -153,6 +153,8 @@ async function registerLinkedKey(
     const code = error instanceof QrLoginError ? error.code : undefined;
     if (code !== 'DEVICE_EXISTS' && code !== 'DEVICE_REVOKED') throw error;
     const reason = code === 'DEVICE_EXISTS' ? 'device-exists' : 'device-revoked';
+    // Should the link have ended meanwhile (cancel, expiry), the phone hears that instead; the page
+    // still hears why its confirm failed.
     const next = await commit(
       ctx,
       record.id,
@@ -161,8 +163,8 @@ async function registerLinkedKey(
         return { to: 'rejected', reason };
       },
       record,
-    );
-    ctx.events.emit('rejected', { ...audit, reason, at: next.updatedAt });
+    ).catch(() => null);
+    if (next) ctx.events.emit('rejected', { ...audit, reason, at: next.updatedAt });
     throw error;
   }
 }

@@ -146,9 +146,9 @@ export async function promptSession(
   ]);
   const devices = all.filter((d) => d.revokedAt === undefined);
   if (devices.length === 0 || login === 'distrusted') {
-    // The token dies when the user disowned its login (a browser signed out from the phone must not
-    // keep prompting it) and with the last device: nobody is left to prompt, and a user who revoked every device
-    // (a stolen phone) starts over with a QR sign-in that links the browser anew.
+    // The token dies when the user disowned its login (a browser signed out from the phone must
+    // not keep prompting it), and with the last device: nobody is left to prompt, and a user who
+    // revoked every device (a stolen phone) starts over with a QR sign-in that links the browser.
     await ctx.options.linkedBrowsers.remove(tokenHash);
     throw invalid();
   }
