@@ -15,6 +15,7 @@ import {
   type LinkClaimBody,
   type LinkClaimResponse,
   QrLoginError,
+  type RejectReason,
   type StatusSnapshot,
 } from '@qrlogin/protocol';
 import type { AppRequestInfo } from './app-actions.js';
@@ -131,44 +132,6 @@ export async function claimLink(
   return claimResponse(ctx, next);
 }
 
-/**
- * Registers the claimed key to the page's user. A key that cannot be (registered to another
- * account: `DEVICE_EXISTS`; revoked: `DEVICE_REVOKED`) rejects the link with that reason before
- * the error goes to the page, so the phone polling its claim hears it rather than waiting for the
- * link to expire.
- */
-async function registerLinkedKey(
-  ctx: Context,
-  record: SessionRecord,
-  input: LinkDecisionInput,
-  audit: { sessionId: string; userId: string; ip: string },
-): Promise<{ device: DeviceRecord; created: boolean }> {
-  try {
-    return await registerDevice(
-      ctx,
-      { userId: input.userId, publicKey: record.linkKey as string, label: record.linkLabel as string },
-      input.ip,
-    );
-  } catch (error) {
-    const code = error instanceof QrLoginError ? error.code : undefined;
-    if (code !== 'DEVICE_EXISTS' && code !== 'DEVICE_REVOKED') throw error;
-    const reason = code === 'DEVICE_EXISTS' ? 'device-exists' : 'device-revoked';
-    // Should the link have ended meanwhile (cancel, expiry), the phone hears that instead; the page
-    // still hears why its confirm failed.
-    const next = await commit(
-      ctx,
-      record.id,
-      (current) => {
-        if (current.linkKey !== record.linkKey) throw stateError('confirm', current.state);
-        return { to: 'rejected', reason };
-      },
-      record,
-    ).catch(() => null);
-    if (next) ctx.events.emit('rejected', { ...audit, reason, at: next.updatedAt });
-    throw error;
-  }
-}
-
 /** The page's answer to a claimed link, as the HTTP layer gathered it. */
 export interface LinkDecisionInput {
   sessionId: string;
@@ -208,8 +171,7 @@ export async function decideLink(
   const sameClaim = (current: SessionRecord) => {
     if (current.linkKey !== record.linkKey) throw stateError(decision, current.state);
   };
-  if (decision === 'reject' || input.code !== record.code) {
-    const reason = decision === 'reject' ? 'user' : 'code-mismatch';
+  const reject = async (reason: RejectReason): Promise<SessionRecord> => {
     const next = await commit(
       ctx,
       record.id,
@@ -220,12 +182,34 @@ export async function decideLink(
       record,
     );
     ctx.events.emit('rejected', { ...audit, reason, at: next.updatedAt });
+    return next;
+  };
+  if (decision === 'reject' || input.code !== record.code) {
+    const reason = decision === 'reject' ? 'user' : 'code-mismatch';
+    const next = await reject(reason);
     if (reason === 'code-mismatch') {
       throw new QrLoginError('CODE_MISMATCH', 'the code did not match the phone; the link was rejected');
     }
     return snapshotOf(next, ctx.options.now());
   }
-  const { device, created } = await registerLinkedKey(ctx, record, input, audit);
+  let registered: { device: DeviceRecord; created: boolean };
+  try {
+    registered = await registerDevice(
+      ctx,
+      { userId: input.userId, publicKey: record.linkKey as string, label: record.linkLabel as string },
+      input.ip,
+    );
+  } catch (error) {
+    // A key that cannot be registered here (another account's: DEVICE_EXISTS; revoked:
+    // DEVICE_REVOKED) ends the link with that reason, so the phone polling its claim hears it
+    // rather than waiting for the link to expire. Should the link have ended meanwhile, the phone
+    // hears that instead; the page still hears why its confirm failed.
+    const code = error instanceof QrLoginError ? error.code : undefined;
+    if (code === 'DEVICE_EXISTS') await reject('device-exists').catch(() => null);
+    if (code === 'DEVICE_REVOKED') await reject('device-revoked').catch(() => null);
+    throw error;
+  }
+  const { device, created } = registered;
   let next: SessionRecord;
   try {
     next = await commit(
