@@ -14,9 +14,9 @@ import {
   type LinkCodeDisplay,
   linkDevice,
   memoryKeyStore,
-  QrLoginError,
   registerDevice,
 } from '../src/index.js';
+import { codeOf } from './helpers/code-of.js';
 import { AUTH, startServer, type TestServer } from './helpers/start-server.js';
 
 let server: TestServer;
@@ -36,15 +36,6 @@ async function createLink(user: keyof typeof AUTH = 'alice'): Promise<CreateSess
   });
   if (res.status !== 201) throw new Error(`createLink: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as CreateSessionResponse;
-}
-
-async function errorCode(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(error)}`);
-  return error.code;
 }
 
 /** The phone's code screen: resolves with what `onCode` was given (the page may hear of the claim first). */
@@ -113,7 +104,7 @@ describe('linkDevice', () => {
       pollIntervalMs: 20,
       onCode: display.onCode,
     });
-    const outcome = errorCode(linked);
+    const outcome = codeOf(linked);
     await watcher.next('scanned');
     watcher.close();
     const { code } = await display.shown;
@@ -136,7 +127,7 @@ describe('linkDevice', () => {
       pollIntervalMs: 20,
       onCode: display.onCode,
     });
-    const outcome = errorCode(linked);
+    const outcome = codeOf(linked);
     const { code } = await display.shown;
     const res = await confirmAsPage(link, code, 'alice');
     expect(res.status).toBe(409);
@@ -149,16 +140,16 @@ describe('linkDevice', () => {
     const login = await server.createSession();
     const fetch = () => Promise.reject(new Error('no network expected'));
     const options = { baseUrl: server.baseUrl, keyStore: memoryKeyStore(), label: 'Pixel', fetch };
-    expect(await errorCode(linkDevice({ ...options, qrText: login.qrPayload }))).toBe('INVALID_QR');
+    expect(await codeOf(linkDevice({ ...options, qrText: login.qrPayload }))).toBe('INVALID_QR');
     const foreign = link.qrPayload.replace(server.origin, 'https://other.example');
-    expect(await errorCode(linkDevice({ ...options, qrText: foreign }))).toBe('FOREIGN_QR');
+    expect(await codeOf(linkDevice({ ...options, qrText: foreign }))).toBe('FOREIGN_QR');
     const app = createQrLoginApp({
       baseUrl: server.baseUrl,
       deviceId: 'A'.repeat(22),
       keyStore: memoryKeyStore(),
       fetch,
     });
-    expect(await errorCode(app.scan(link.qrPayload))).toBe('INVALID_QR');
+    expect(await codeOf(app.scan(link.qrPayload))).toBe('INVALID_QR');
   });
 });
 
@@ -224,7 +215,7 @@ describe('account book', () => {
 
     // Another site's code matches no account; a link code is for book.link().
     expect(await again.forQr(session.qrPayload.replace(server.origin, 'https://other.example'))).toEqual([]);
-    expect(await errorCode(again.forQr(link.qrPayload))).toBe('INVALID_QR');
+    expect(await codeOf(again.forQr(link.qrPayload))).toBe('INVALID_QR');
 
     await again.remove(alice.id);
     expect((await again.list()).map((a) => a.userId)).toEqual(['bob']);
@@ -257,7 +248,7 @@ describe('account book', () => {
   it('keeps no account and no seed when the registration fails', async () => {
     const { stores, book } = newBook();
     const failed = book.register({ baseUrl: server.baseUrl, label: 'Phone', userId: 'alice' });
-    expect(await errorCode(failed)).toBe('UNAUTHENTICATED');
+    expect(await codeOf(failed)).toBe('UNAUTHENTICATED');
     expect(await book.list()).toEqual([]);
     for (const store of stores.values()) expect(await store.getSeed()).toBeNull();
   });

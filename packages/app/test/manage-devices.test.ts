@@ -3,7 +3,8 @@
  * server stores afterwards, the errors it answers, and the gate awaited before each signature.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createQrLoginApp, memoryKeyStore, QrLoginError } from '../src/index.js';
+import { createQrLoginApp, memoryKeyStore } from '../src/index.js';
+import { codeOf } from './helpers/code-of.js';
 import { registeredDevice } from './helpers/registered-device.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 
@@ -12,15 +13,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(err)}`);
-  return err.code;
-}
 
 describe('device management from the app', () => {
   it('lists the user’s devices with this one marked, renames one and revokes another', async () => {

@@ -4,23 +4,14 @@
  * better-auth session cookie (same-origin state changes only), with another user's device out of
  * reach.
  */
-import { QrLoginError } from '@qrlogin/app';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codeOf } from '../../app/test/helpers/code-of.js';
 import { betterAuthDeviceStore } from '../src/index.js';
 import { DATABASES, type TestDatabase } from './helpers/databases.js';
 import { type Host, startHost } from './helpers/host.js';
 import { signedInPhone } from './helpers/phone.js';
 
 const SESSION_COOKIE = 'better-auth.session_token';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof QrLoginError)) throw new Error(`expected a QrLoginError, got ${String(err)}`);
-  return err.code;
-}
 
 describe.each(DATABASES)('device management through qrLogin() on $kind', ({ open, skip }) => {
   let db: TestDatabase;
