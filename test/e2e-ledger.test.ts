@@ -19,16 +19,13 @@ import {
   recordPageEvents,
   skipWithoutChromium,
 } from './helpers/chromium.js';
-import { demoInChromium } from './helpers/demo-in-chromium.js';
+import { demoInChromium, hostSessionStatus as me } from './helpers/demo-in-chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 // The README's picture of "Where you're signed in", refreshed with UPDATE_DOCS_IMAGES=1.
 const DOCS_IMAGE = join(ROOT, 'docs', 'images', 'demo-phone-ledger.png');
 const USER = 'ana@example.com';
-
-/** The host's own answer to "who is this browser?", asked from inside the page with its cookies. */
-const me = (page: Page) => page.evaluate(async () => (await fetch('/me', { cache: 'no-store' })).status);
 
 describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, through the demo', () => {
   const x = demoInChromium({

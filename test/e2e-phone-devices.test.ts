@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCodeFromWidget, readQrFromWidget, recordPageEvents, skipWithoutChromium } from './helpers/chromium.js';
-import { demoInChromium } from './helpers/demo-in-chromium.js';
+import { demoInChromium, hostSessionStatus } from './helpers/demo-in-chromium.js';
 import { newNodePhone } from './helpers/demo-server.js';
 
 describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
@@ -50,7 +50,7 @@ describe.skipIf(skipWithoutChromium)('phone simulator: Devices', () => {
     const request = await tablet.scan((await readQrFromWidget(desk)).text);
     await request.confirm({ code: await readCodeFromWidget(desk) });
     await desk.locator('h1.signed-in').waitFor();
-    const me = () => desk.evaluate(async () => (await fetch('/me', { cache: 'no-store' })).status);
+    const me = () => hostSessionStatus(desk);
     expect(await me()).toBe(200);
 
     await rowOf(phone, tablet.deviceId).getByRole('button', { name: 'Revoke' }).click();

@@ -3,9 +3,9 @@
  * demo host app plus the browser contexts the test names (each its own cookies), all closed after
  * the test. Call it inside a `describe`; read the fields inside tests, once the hooks have run.
  */
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import type { Demo, DemoOptions } from '../../examples/demo/src/server.js';
+import { type Demo, type DemoOptions, SESSION_COOKIE } from '../../examples/demo/src/server.js';
 import { launchChromium } from './chromium.js';
 import { startTestDemo } from './demo-server.js';
 
@@ -49,4 +49,19 @@ export function demoInChromium<Names extends string>(
     await (fixture.demo as Demo | undefined)?.close();
   });
   return fixture as DemoInChromium<Names>;
+}
+
+/**
+ * The demo host's own answer to "who is this browser?" (`GET /me`'s status), asked with the page's
+ * session cookie but from outside the page: a signed-out page navigates back to the QR on its own,
+ * and an `evaluate` in flight when that happens dies with "Execution context was destroyed".
+ * Throws when the browser holds no session cookie, since a 401 then would prove nothing about the
+ * server.
+ */
+export async function hostSessionStatus(page: Page): Promise<number> {
+  const url = new URL('/me', page.url());
+  const cookie = (await page.context().cookies(url.href)).find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error(`this browser holds no ${SESSION_COOKIE} cookie to ask /me with`);
+  const response = await fetch(url, { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' });
+  return response.status;
 }

@@ -78,7 +78,7 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-const SESSION_COOKIE = 'demo_session';
+export const SESSION_COOKIE = 'demo_session';
 const APP_COOKIE = 'demo_app';
 const DAY_SECONDS = 86_400;
 
