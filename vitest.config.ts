@@ -5,10 +5,14 @@ import { defineConfig } from 'vitest/config';
 // so tests never run against a stale build.
 const resolve = { conditions: ['@qrlogin/source'] };
 
+// expect.poll waits 10 s instead of vitest's 1 s: a poll is a deadline, not a speed claim, and on a
+// shared 2-core CI box a WebSocket push, a redeem and a render in Chromium can take longer than 1 s.
+const expect = { poll: { timeout: 10_000 } };
+
 const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
   resolve,
   ssr: { resolve: { conditions: ['@qrlogin/source'], externalConditions: ['@qrlogin/source'] } },
-  test: { name, include, environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, ...extra },
+  test: { name, include, environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, expect, ...extra },
 });
 
 export default defineConfig({

@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutRedis)('redisStore.compareAndSetAndPublish', () => {
     const won = await store.compareAndSetAndPublish?.(next, 1, Date.now() + 60_000, snapshotOf(record.id, 2), bus);
     expect(won).toBe(true);
     expect(await store.get(record.id)).toEqual(next);
-    await vi.waitFor(() => expect(seen.map((s) => s.version)).toEqual([2]));
+    await vi.waitFor(() => expect(seen.map((s) => s.version)).toEqual([2]), { timeout: 5_000 });
     await off();
   });
 

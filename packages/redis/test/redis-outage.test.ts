@@ -47,7 +47,7 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
     await store.create(record, Date.now() + 60_000);
 
     await redis.stop();
-    await vi.waitFor(() => expect(client.status).not.toBe('ready'));
+    await vi.waitFor(() => expect(client.status).not.toBe('ready'), { timeout: 5_000 });
     const fresh = sessionRecord({ now: Date.now() });
     await expect(store.create(fresh, Date.now() + 60_000)).rejects.toMatchObject(unavailable);
     await expect(store.get(record.id)).rejects.toMatchObject(unavailable);
@@ -73,7 +73,7 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
     expect(await store.create(fresh, Date.now() + 60_000)).toBe(true);
     expect(await store.get(fresh.id)).toEqual(fresh);
     await bus.publish({ sessionId: watched, state: 'scanned', version: 2, expiresAt: 1, serverTime: 1 });
-    await vi.waitFor(() => expect(seen.map((s) => s.version)).toEqual([2]));
+    await vi.waitFor(() => expect(seen.map((s) => s.version)).toEqual([2]), { timeout: 5_000 });
     const numsub = async (id: string) =>
       ((await client.pubsub('NUMSUB', sessionChannel('qrlogin:', id))) as unknown[])[1];
     expect(await numsub(watched)).toBe(1);
@@ -83,7 +83,8 @@ describe.skipIf(skipWithoutRedis)('Redis outage', () => {
 
   it('fails with STORE_UNAVAILABLE when Redis stops answering without closing connections', async () => {
     // A frozen process looks like a network partition: the socket stays open, nothing answers.
-    const frozenClient = await connectClient(redis.port, { commandTimeout: 300 });
+    // 1.5 s: the create before the freeze must not time out on a slow machine.
+    const frozenClient = await connectClient(redis.port, { commandTimeout: 1_500 });
     const store = redisStore({ client: frozenClient });
     const record = sessionRecord({ now: Date.now() });
     expect(await store.create(record, Date.now() + 60_000)).toBe(true);

@@ -28,7 +28,8 @@ describe.skipIf(skipWithoutRedis)('redeem while Redis freezes', () => {
 
   /** One server instance's Redis wiring; `freezeOnRedeem` freezes Redis as the redeem script goes out. */
   async function instance() {
-    const client = await connectClient(redis.port, { commandTimeout: 300 });
+    // 1.5 s: only the frozen redeem may time out, not one of the twenty calls around it on a slow machine.
+    const client = await connectClient(redis.port, { commandTimeout: 1_500 });
     const subscriber = await connectClient(redis.port);
     clients.push(client, subscriber);
     const inner = redisStore({ client });
@@ -69,7 +70,9 @@ describe.skipIf(skipWithoutRedis)('redeem while Redis freezes', () => {
     await expect(server.qr.redeem(session)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
     redis.thaw();
     // The frozen script runs once Redis thaws: the session is redeemed though the host heard 503.
-    await vi.waitFor(async () => expect((await server.qr.inspect(session.sessionId))?.state).toBe('redeemed'));
+    await vi.waitFor(async () => expect((await server.qr.inspect(session.sessionId))?.state).toBe('redeemed'), {
+      timeout: 5_000,
+    });
     return session;
   }
 

@@ -44,7 +44,7 @@ describe('redeem answered 503 while its write landed', () => {
     expect(login).toMatchObject({ sessionId: session.sessionId, userId: 'alice' });
     expect(redeemed).toHaveBeenCalledTimes(1);
     expect(redeemed.mock.calls[0]?.[0]).toMatchObject({ userId: 'alice', redeemedAt: login.redeemedAt });
-    await vi.waitFor(() => expect(onLogin).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(onLogin).toHaveBeenCalledTimes(1), { timeout: 5_000 });
 
     // Handed out once: the same secret again is a replay.
     await expect(server.qr.redeem(session)).rejects.toMatchObject({ code: 'ALREADY_REDEEMED' });
