@@ -6,9 +6,8 @@
  * built once (`next build --webpack`) and runs as child processes in both of its modes — custom
  * server with WebSocket push, `next start` with long-poll only — and its page also in real Chromium.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
   isSessionId,
   parseQrPayload,
 } from '../packages/protocol/src/index.js';
+import { type RedisServer, skipWithoutRedis, startRedisServer } from '../packages/redis/test/helpers/redis-server.js';
 import { launchChromium, readQrFromWidget, skipWithoutChromium } from '../test/helpers/chromium.js';
 import { startNext } from './nextjs/scripts/start-next.js';
 
@@ -396,33 +396,15 @@ describe('the nextjs example without its custom server (next start, as on server
   });
 });
 
-const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
-const skipRedis = !existsSync(REDIS_SERVER) && process.env.CI !== 'true';
-if (skipRedis) {
-  console.warn(
-    `[qrlogin] SKIPPING the multi-instance example test: ${REDIS_SERVER} not found (install redis-server or set REDIS_SERVER). It runs, and fails, when CI=true.`,
-  );
-}
-
-describe.skipIf(skipRedis)('the multi-instance example (two instances, one private Redis)', () => {
-  let redis: ChildProcess;
+describe.skipIf(skipWithoutRedis)('the multi-instance example (two instances, one private Redis)', () => {
+  let redis: RedisServer;
   let a: Running;
   let b: Running;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-    const failed = once(redis, 'error').then(([err]) => {
-      throw err;
-    });
-    const ready = new Promise<void>((resolve) => {
-      let out = '';
-      redis.stdout?.on('data', (chunk) => {
-        out += chunk;
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-    });
-    await Promise.race([ready, failed]);
+    // The shared helper retries when another test file takes the freed port first.
+    redis = await startRedisServer();
+    const port = redis.port;
     const { start } = await import('./multi-instance/src/server.js');
     const redisUrl = `redis://127.0.0.1:${port}`;
     a = await startOnFreePort((p) => start(p, { redisUrl, origin: `http://localhost:${p}` }));
@@ -433,7 +415,7 @@ describe.skipIf(skipRedis)('the multi-instance example (two instances, one priva
   afterAll(async () => {
     await a?.close();
     await b?.close();
-    redis?.kill();
+    await redis?.stop();
   });
 
   it('each instance answers POST /qrlogin/sessions and its WebSocket', async () => {

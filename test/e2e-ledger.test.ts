@@ -121,8 +121,7 @@ describe.skipIf(skipWithoutChromium)('issue 18: where you’re signed in, throug
     ]);
     expect(await phone.locator('#end-all').isHidden()).toBe(true);
     await phone.screenshot({ path: join(ARTIFACTS, 'demo-phone-ledger-ended.png'), fullPage: true });
-    // The only console noise allowed is the browser logging the 401 that told the page it was signed out.
-    expect(firstLog.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
+    expect(firstLog.errors).toEqual([]);
     expect(phoneLog.errors).toEqual([]);
   });
 

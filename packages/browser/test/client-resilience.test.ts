@@ -73,7 +73,9 @@ describe('reconnect', () => {
   it('re-reads the snapshot after the server drops the socket: a scan made while disconnected is not lost', async () => {
     server = await startServer();
     const phone = await server.phone();
-    const { client, events } = make();
+    // Slower backoff than the file's default: three refusals in a row mean "fall back to polling",
+    // and at 50 ms they would come before a scan on a loaded machine has finished.
+    const { client, events } = make({ reconnect: { initialDelayMs: 400, maxDelayMs: 1_000 } });
     await client.start();
     await events.waitFor('transport');
     expect(server.upgrades).toBe(1);

@@ -223,7 +223,8 @@ describe('oversized and fragmented frames', () => {
 
 describe('sockets that never authenticate', () => {
   it('are closed with 4408 AUTH_TIMEOUT after the deadline; an authenticated one stays', async () => {
-    const server = await start({ socket: { authTimeoutSeconds: 1 } });
+    // 3 s: the count below must be read before the deadline, even on a stalled machine.
+    const server = await start({ socket: { authTimeoutSeconds: 3 } });
     const timeouts: string[] = [];
     server.qr.events.on('refused', (e) => timeouts.push(`${e.action} ${e.code}`));
     const session = await createSession(server);
@@ -278,9 +279,9 @@ describe('a socket that stops answering pings', () => {
       socket.ws.send(authFrame(sessions[i] as CreateSessionResponse));
     });
     await until(() => firstPings.length === sockets.length, 'every socket’s first ping', 15_000);
-    // Between half the interval and the interval, give or take one sweep.
+    // Between half the interval and the interval, give or take the sweeps and a loaded event loop.
     expect(Math.min(...firstPings)).toBeGreaterThan(3_000);
-    expect(Math.max(...firstPings)).toBeLessThan(9_500);
+    expect(Math.max(...firstPings)).toBeLessThan(10_500);
     // Without the jitter all 60 would come in one sweep; with it, about 15 in each of four.
     const perSecond = new Map<number, number>();
     for (const at of firstPings) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
@@ -703,7 +704,9 @@ async function honestLogin(origin: string, phone: { deviceId: string; sign: (f: 
 describe('1,000 hostile sockets', () => {
   const HOSTILE = 1000;
   const HOSTS = 50; // 20 sockets per address: inside the default per-IP cap (50) and connect rate (120/min)
-  const AUTH_TIMEOUT_SECONDS = 12;
+  // Long enough for 1,100 sockets, a measurement and five logins on a loaded machine before the
+  // first hostile socket is reaped.
+  const AUTH_TIMEOUT_SECONDS = 20;
   let child: ChildServer | undefined;
   afterEach(async () => {
     await child?.stop();

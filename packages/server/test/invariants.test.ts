@@ -234,7 +234,8 @@ describe('4. the approval signature binds every field', () => {
 
   it('a device timestamp outside the skew window is refused', async () => {
     const { session, phone, request } = await scanned();
-    for (const skew of [-61_000, 61_000]) {
+    // Twice the ±60 s window, so a slow request cannot carry the timestamp back inside it.
+    for (const skew of [-120_000, 120_000]) {
       const body = phone.confirmBody(request, { timestamp: Date.now() + skew });
       const res = await post(`${t.base}/sessions/${session.sessionId}/confirm`, body);
       expect(res.body.error.code).toBe('TIMESTAMP_SKEW');
