@@ -89,14 +89,7 @@ describe.skipIf(skipWithoutRedis)('prompts across instances on Redis', () => {
     const first = await signIn();
     const second = await signIn();
     expect((await post(`${b.base}/sessions`, { prompt: first.promptToken })).status).toBe(201);
-    const timestamp = Date.now();
-    const signature = phone.sign({ action: 'end-login', deviceId: phone.deviceId, ref: first.loginId, timestamp });
-    const ended = await post(`${a.base}/logins/${first.loginId}/end`, {
-      deviceId: phone.deviceId,
-      timestamp,
-      signature,
-    });
-    expect(ended.body).toEqual({ ended: true });
+    expect((await phone.endLogin(first.loginId)).body).toEqual({ ended: true });
     expect((await post(`${b.base}/sessions`, { prompt: first.promptToken })).body.error.code).toBe('PROMPT_INVALID');
     expect((await post(`${b.base}/sessions`, { prompt: second.promptToken })).status).toBe(201);
 

@@ -219,6 +219,7 @@ describe('a full login', () => {
       },
       confirm: () => Promise.reject(new Error('unused')),
       reject: () => Promise.reject(new Error('unused')),
+      endLogin: () => Promise.reject(new Error('unused')),
     };
 
     x.now.value = T0 + 1000;

@@ -89,6 +89,8 @@ export interface TestDevice {
   ): { deviceId: string; timestamp: number; contextDigest: string; signature: string };
   confirm(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
   reject(request: LoginRequest, overrides?: Record<string, unknown>): Promise<{ status: number; body: Body }>;
+  /** Ends one of its user's logins, as the phone's "End" does (the signed `end-login` call). */
+  endLogin(loginId: string): Promise<{ status: number; body: Body }>;
 }
 
 export function newKeyPair(): { publicKey: string; privateKey: KeyObject } {
@@ -174,6 +176,11 @@ export async function newDevice(t: TestServer, userId = 'alice'): Promise<TestDe
         ...overrides,
       };
       return post(`${t.base}/sessions/${request.sessionId}/reject`, body);
+    },
+    async endLogin(loginId) {
+      const timestamp = Date.now();
+      const signature = device.sign({ action: 'end-login', deviceId: record.id, ref: loginId, timestamp });
+      return post(`${t.base}/logins/${loginId}/end`, { deviceId: record.id, timestamp, signature });
     },
   };
   return device;
